@@ -1,0 +1,119 @@
+/**
+ * @module config/config
+ * One schema for openfc's settings, with defaults inline and units in names. This module is the
+ * only reader of `process.env`: `resolveConfig(options, env)` turns CLI flags and environment
+ * variables into a {@link ResolvedConfig} with every field set.
+ */
+import path from 'node:path';
+import { invalidArgument } from '../errors/index.js';
+import { MAX_CODE_ENTRIES, MAX_CODE_UNPACKED_BYTES, MAX_CODE_ZIP_BASE64_BYTES, MAX_SYNC_PAYLOAD_BYTES } from './limits.js';
+
+export const SANDBOX_DRIVER_NAMES = ['process'] as const;
+export type SandboxDriverName = (typeof SANDBOX_DRIVER_NAMES)[number];
+
+export interface ResolvedConfig {
+  /** Where openfc keeps its database, code packages, TLS material and instance run dirs. @default "./.openfc" */
+  dataDir: string;
+  /** HTTPS listener port; 0 picks a free one. @default 9443 */
+  httpsPort: number;
+  /** HTTPS listener address. @default "0.0.0.0" */
+  httpsHost: string;
+  /** Plain-HTTP listener port, always bound to 127.0.0.1; 0 picks a free one, -1 disables it. @default 9000 */
+  httpPort: number;
+  /** PEM certificate and key for HTTPS; a self-signed ECDSA pair is generated when unset. */
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
+  /** Region id used in ARNs and the instance environment. @default "cn-local" */
+  region: string;
+  /** Root AccessKey to create or ensure for the default account (OPENFC_ROOT_ACCESS_KEY_ID/SECRET). */
+  rootAccessKeyId?: string;
+  rootAccessKeySecret?: string;
+  /** Which sandbox driver runs instances. @default "process" */
+  sandbox: SandboxDriverName;
+  /** On-demand instances idle this long are released. @default 300000 (5 min) */
+  idleTimeoutMs: number;
+  /** How long an instance may take to start and report ready. @default 30000 */
+  instanceStartTimeoutMs: number;
+  /** Sync invocation payload limit. @default 32 MiB */
+  maxSyncPayloadBytes: number;
+  /** Limit on the base64 `code.zipFile` in CreateFunction/UpdateFunction. @default 100 MiB */
+  maxCodeZipBase64Bytes: number;
+  /** Limit on the unpacked size of a code package. @default 500 MiB */
+  maxCodeUnpackedBytes: number;
+  /** Limit on the number of entries in a code package. @default 65535 */
+  maxCodeEntries: number;
+  /** Lifetime of a GetFunctionCode download URL. @default 300000 (5 min) */
+  codeUrlTtlMs: number;
+  /** Allowed distance between x-acs-date and the server clock. @default 900000 (15 min) */
+  signatureMaxSkewMs: number;
+  /** Platform log level. @default "info" */
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+/** User-facing options: every field optional. */
+export type PlatformOptions = Partial<ResolvedConfig>;
+
+export const DEFAULT_CONFIG: ResolvedConfig = {
+  dataDir: './.openfc',
+  httpsPort: 9443,
+  httpsHost: '0.0.0.0',
+  httpPort: 9000,
+  region: 'cn-local',
+  sandbox: 'process',
+  idleTimeoutMs: 5 * 60 * 1000,
+  instanceStartTimeoutMs: 30_000,
+  maxSyncPayloadBytes: MAX_SYNC_PAYLOAD_BYTES,
+  maxCodeZipBase64Bytes: MAX_CODE_ZIP_BASE64_BYTES,
+  maxCodeUnpackedBytes: MAX_CODE_UNPACKED_BYTES,
+  maxCodeEntries: MAX_CODE_ENTRIES,
+  codeUrlTtlMs: 5 * 60 * 1000,
+  signatureMaxSkewMs: 15 * 60 * 1000,
+  logLevel: 'info',
+};
+
+/** Environment variables openfc reads, and the config field each sets. */
+export const ENV_VARS: Record<string, keyof ResolvedConfig> = {
+  OPENFC_DATA_DIR: 'dataDir',
+  OPENFC_PORT: 'httpsPort',
+  OPENFC_HTTP_PORT: 'httpPort',
+  OPENFC_REGION: 'region',
+  OPENFC_ROOT_ACCESS_KEY_ID: 'rootAccessKeyId',
+  OPENFC_ROOT_ACCESS_KEY_SECRET: 'rootAccessKeySecret',
+  OPENFC_SANDBOX: 'sandbox',
+  OPENFC_IDLE_TIMEOUT_MS: 'idleTimeoutMs',
+  OPENFC_LOG_LEVEL: 'logLevel',
+};
+
+const NUMERIC_KEYS = new Set<keyof ResolvedConfig>([
+  'httpsPort', 'httpPort', 'idleTimeoutMs', 'instanceStartTimeoutMs', 'maxSyncPayloadBytes', 'maxCodeZipBase64Bytes',
+  'maxCodeUnpackedBytes', 'maxCodeEntries', 'codeUrlTtlMs', 'signatureMaxSkewMs',
+]);
+
+function checkPort(name: string, v: number, allowDisabled: boolean): void {
+  if (!Number.isInteger(v) || v > 65535 || v < (allowDisabled ? -1 : 0)) throw invalidArgument(`${name} must be a port number (0 picks a free port), got ${v}`);
+}
+
+/** Merges defaults, environment and explicit options (in rising precedence) and validates the result. */
+export function resolveConfig(options: PlatformOptions = {}, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
+  const fromEnv: Record<string, unknown> = {};
+  for (const [name, key] of Object.entries(ENV_VARS)) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    fromEnv[key] = NUMERIC_KEYS.has(key) ? Number(raw) : raw;
+  }
+  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const config = { ...DEFAULT_CONFIG, ...fromEnv, ...defined } as ResolvedConfig;
+  for (const key of NUMERIC_KEYS) {
+    const v = config[key] as number;
+    if (typeof v !== 'number' || Number.isNaN(v)) throw invalidArgument(`${key} must be a number`);
+  }
+  checkPort('httpsPort', config.httpsPort, false);
+  checkPort('httpPort', config.httpPort, true);
+  if (!SANDBOX_DRIVER_NAMES.includes(config.sandbox)) throw invalidArgument(`sandbox must be one of ${SANDBOX_DRIVER_NAMES.join(', ')}, got '${config.sandbox}'`);
+  if (Boolean(config.rootAccessKeyId) !== Boolean(config.rootAccessKeySecret)) {
+    throw invalidArgument('OPENFC_ROOT_ACCESS_KEY_ID and OPENFC_ROOT_ACCESS_KEY_SECRET must be set together');
+  }
+  if (Boolean(config.tlsCertFile) !== Boolean(config.tlsKeyFile)) throw invalidArgument('--tls-cert and --tls-key must be given together');
+  config.dataDir = path.resolve(config.dataDir);
+  return config;
+}

@@ -1,0 +1,3 @@
+/** @module config — settings, defaults and limits. */
+export * from './config.js';
+export * from './limits.js';

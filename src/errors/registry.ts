@@ -1,0 +1,34 @@
+/**
+ * @module errors/registry
+ * The one registry of error codes openfc answers with. Each code has its HTTP status, whether the
+ * caller may retry, and a description that `docs/errors.md` repeats (a test keeps them in step).
+ * Codes and statuses follow FC 3.0 (reference §4.3).
+ */
+
+export interface ErrorCodeInfo {
+  readonly status: number;
+  /** A retry of the same request may succeed (throttling, transient system faults). */
+  readonly isRetryable: boolean;
+  readonly description: string;
+}
+
+export const ERROR_CODES = {
+  InvalidArgument: { status: 400, isRetryable: false, description: 'A parameter or the request body is invalid.' },
+  MissingRequiredHeader: { status: 400, isRetryable: false, description: 'A required HTTP header was not sent.' },
+  PathNotSupported: { status: 400, isRetryable: false, description: 'No operation exists for this method and path.' },
+  EntityTooLarge: { status: 400, isRetryable: false, description: 'The body, payload or code package is larger than its limit.' },
+  InvalidAccessKeyID: { status: 403, isRetryable: false, description: 'The AccessKey id is unknown or disabled.' },
+  SignatureNotMatch: { status: 403, isRetryable: false, description: 'The request signature does not match the one openfc computed.' },
+  InvalidTimeStamp: { status: 403, isRetryable: false, description: 'x-acs-date is missing, malformed, or more than 15 minutes from the server time.' },
+  SignatureNonceUsed: { status: 403, isRetryable: false, description: 'x-acs-signature-nonce was already used within the replay window.' },
+  AccessDenied: { status: 403, isRetryable: false, description: 'The principal may not perform this operation, or the download URL is invalid or expired.' },
+  FunctionNotFound: { status: 404, isRetryable: false, description: 'The function does not exist in this account.' },
+  FunctionAlreadyExists: { status: 409, isRetryable: false, description: 'A function with this name already exists in this account.' },
+  ConcurrentUpdateError: { status: 409, isRetryable: true, description: 'Another update of the same resource happened at the same time.' },
+  ResourceThrottled: { status: 429, isRetryable: true, description: 'No instance slot could be had within the wait bound; retry later.' },
+  InternalServerError: { status: 500, isRetryable: true, description: 'An unexpected error inside openfc. Details are in the server log, never in the answer.' },
+  ResourceExhausted: { status: 503, isRetryable: true, description: 'The node has no capacity left to start an instance.' },
+  ServiceUnavailable: { status: 503, isRetryable: true, description: 'openfc is shutting down or not ready.' },
+} as const satisfies Record<string, ErrorCodeInfo>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;

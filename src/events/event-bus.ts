@@ -1,0 +1,56 @@
+/**
+ * @module events/event-bus
+ * Typed, namespaced platform events. Listeners can never break the emitter: a throwing listener
+ * is logged and ignored. Tests await events with {@link EventBus.next} instead of sleeping.
+ */
+
+/** Why an instance stopped. */
+export type InstanceStopReason = 'idle' | 'timeout' | 'crash' | 'oom' | 'revision-changed' | 'function-deleted' | 'shutdown' | 'start-failed' | 'init-failed' | 'aborted' | 'lifetime';
+
+export interface EventMap {
+  'instance:started': { instanceId: string; accountId: string; functionName: string; revision: number; startMs: number };
+  'instance:stopped': { instanceId: string; accountId: string; functionName: string; reason: InstanceStopReason };
+  'invocation:completed': { requestId: string; accountId: string; functionName: string; instanceId: string; durationMs: number; errorType?: string };
+}
+
+export type EventName = keyof EventMap;
+type Listener<K extends EventName> = (payload: EventMap[K]) => void;
+
+export class EventBus {
+  #listeners = new Map<EventName, Set<Listener<never>>>();
+  readonly #onListenerError: (e: unknown) => void;
+
+  constructor(onListenerError: (e: unknown) => void = () => {}) {
+    this.#onListenerError = onListenerError;
+  }
+
+  on<K extends EventName>(name: K, fn: Listener<K>): () => void {
+    let set = this.#listeners.get(name);
+    if (!set) this.#listeners.set(name, (set = new Set()));
+    set.add(fn as Listener<never>);
+    return () => set.delete(fn as Listener<never>);
+  }
+
+  emit<K extends EventName>(name: K, payload: EventMap[K]): void {
+    const set = this.#listeners.get(name);
+    if (!set) return;
+    for (const fn of set) {
+      try {
+        (fn as Listener<K>)(payload);
+      } catch (e: unknown) {
+        this.#onListenerError(e);
+      }
+    }
+  }
+
+  /** Resolves with the next event of this name that matches `predicate`. */
+  next<K extends EventName>(name: K, predicate: (p: EventMap[K]) => boolean = () => true): Promise<EventMap[K]> {
+    return new Promise((resolve) => {
+      const off = this.on(name, (p) => {
+        if (!predicate(p)) return;
+        off();
+        resolve(p);
+      });
+    });
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * @module sandbox/types
+ *
+ * Glossary:
+ * - **sandbox**: the isolation boundary an instance runs in (a plain process for the `process`
+ *   driver; namespaces + cgroups for `linux`).
+ * - **runtime**: the code that runs inside a sandbox and speaks the instance protocol
+ *   (`runtimes/<family>/`), see docs/instance-protocol.md.
+ * - **stem cell**: a started sandbox whose runtime is loaded but that has no function assigned yet.
+ *
+ * What is *not* in this contract: process handles, cgroup paths, namespace ids. The scheduler only
+ * sees {@link Sandbox}.
+ */
+import type { InstanceChannel } from './channel/instance-channel.js';
+
+/** What a sandbox is started with. Everything function-specific arrives later through ASSIGN. */
+export interface SandboxSpec {
+  /** Becomes the instance id once a function is assigned. */
+  readonly sandboxId: string;
+  /** Runtime family that boots inside (`nodejs`). */
+  readonly runtimeFamily: 'nodejs';
+  readonly memoryMb: number;
+  /** The unpacked code directory on the host; the driver makes it visible (read-only) to the runtime. */
+  readonly codeDir: string;
+}
+
+export type SandboxExit = { readonly code: number | null; readonly signal: string | null; readonly isOom: boolean };
+
+/** A started sandbox with a connected runtime. */
+export interface Sandbox {
+  readonly id: string;
+  readonly channel: InstanceChannel;
+  /** Where the runtime sees the code (`/code` when isolated, the host path otherwise). */
+  readonly codeDirInside: string;
+  /** Resolves once the sandbox's processes are gone. */
+  readonly exited: Promise<SandboxExit>;
+  /** Kills everything in the sandbox and releases its resources. Idempotent. */
+  destroy(): Promise<void>;
+  /** Lines the runtime wrote to stdout/stderr. */
+  onOutput(fn: (chunk: Buffer) => void): void;
+}
+
+export interface SandboxDriver {
+  readonly name: string;
+  /** True when instances are isolated from each other and from the host. */
+  readonly isIsolated: boolean;
+  /** Starts a sandbox and resolves once its runtime said HELLO. */
+  start(spec: SandboxSpec): Promise<Sandbox>;
+  close(): Promise<void>;
+}

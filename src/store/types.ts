@@ -1,0 +1,87 @@
+/**
+ * @module store/types
+ * The storage interfaces. Backends live in subfolders (`sqlite/`, `blob/`); nothing outside
+ * `store/` knows SQL or file layout. No SQL client, transaction or file handle leaks through.
+ *
+ * Glossary:
+ * - **account**: a tenant, resolved from the AccessKey of a signed request.
+ * - **access key**: an AccessKeyId/secret pair that signs requests for one principal.
+ * - **function record**: the stored configuration of one function (its LATEST revision).
+ * - **revision**: bumped on every change of code or configuration; instances serve one revision.
+ * - **blob**: an immutable, content-addressed byte string (a code package), keyed by its sha256.
+ */
+import type { Readable } from 'node:stream';
+
+export interface AccountRecord {
+  readonly accountId: string;
+  readonly createdTime: string;
+}
+
+export type AccessKeyStatus = 'Active' | 'Inactive';
+
+export interface AccessKeyRecord {
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+  readonly accountId: string;
+  /** `root` for the account's own keys. */
+  readonly principal: string;
+  readonly status: AccessKeyStatus;
+  readonly createdTime: string;
+}
+
+/** A function as stored. `config` holds the FC `Function` model fields the user set. */
+export interface FunctionRecord {
+  readonly accountId: string;
+  readonly functionName: string;
+  readonly functionId: string;
+  readonly revision: number;
+  /** FC function configuration (camelCase model fields, minus server-generated ones). */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** sha256 hex of the code package in the BlobStore. */
+  readonly codeBlobKey: string;
+  readonly codeChecksum: string;
+  readonly codeSize: number;
+  readonly createdTime: string;
+  readonly lastModifiedTime: string;
+}
+
+export interface ListPage<T> {
+  readonly items: T[];
+  readonly nextToken?: string;
+}
+
+export interface MetadataStore {
+  createAccount(account: AccountRecord): void;
+  getAccount(accountId: string): AccountRecord | undefined;
+  listAccounts(): AccountRecord[];
+
+  putAccessKey(key: AccessKeyRecord): void;
+  getAccessKey(accessKeyId: string): AccessKeyRecord | undefined;
+  listAccessKeys(accountId: string): AccessKeyRecord[];
+
+  /** Throws `FunctionAlreadyExists` when the name is taken in that account. */
+  createFunction(record: FunctionRecord): void;
+  getFunction(accountId: string, functionName: string): FunctionRecord | undefined;
+  /**
+   * Replaces a function if its stored revision is still `expectedRevision`.
+   * Throws `ConcurrentUpdateError` otherwise and `FunctionNotFound` if it is gone.
+   */
+  updateFunction(record: FunctionRecord, expectedRevision: number): void;
+  /** Returns false when there was nothing to delete. */
+  deleteFunction(accountId: string, functionName: string): boolean;
+  /** Functions in name order, after `nextToken` (exclusive), whose names start with `prefix`. */
+  listFunctions(accountId: string, options: { prefix?: string; limit: number; nextToken?: string }): ListPage<FunctionRecord>;
+
+  close(): void;
+}
+
+export interface BlobStore {
+  /** Stores bytes durably (written, fsync'd, renamed) and returns their key, the sha256 hex. */
+  put(bytes: Buffer): Promise<{ key: string; size: number }>;
+  has(key: string): Promise<boolean>;
+  get(key: string): Promise<Buffer>;
+  /** Throws when the key is unknown. */
+  createReadStream(key: string): Readable;
+  size(key: string): Promise<number>;
+  delete(key: string): Promise<void>;
+}
