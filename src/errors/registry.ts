@@ -23,6 +23,8 @@ export const ERROR_CODES = {
   SignatureNonceUsed: { status: 403, isRetryable: false, description: 'x-acs-signature-nonce was already used within the replay window.' },
   AccessDenied: { status: 403, isRetryable: false, description: 'The principal may not perform this operation, or the download URL is invalid or expired.' },
   FunctionNotFound: { status: 404, isRetryable: false, description: 'The function does not exist in this account.' },
+  VersionNotFound: { status: 404, isRetryable: false, description: 'The function version named by the qualifier does not exist.' },
+  AliasNotFound: { status: 404, isRetryable: false, description: 'The alias named by the qualifier does not exist.' },
   FunctionAlreadyExists: { status: 409, isRetryable: false, description: 'A function with this name already exists in this account.' },
   ConcurrentUpdateError: { status: 409, isRetryable: true, description: 'Another update of the same resource happened at the same time.' },
   ResourceThrottled: { status: 429, isRetryable: true, description: 'No instance slot could be had within the wait bound; retry later.' },

@@ -1,0 +1,24 @@
+/** @module api — the access service: listeners, authentication, routes and error answers. */
+import type { ResolvedConfig } from '../config/index.js';
+import type { CodeUrlSigner, FunctionService } from '../functions/index.js';
+import type { InvokeService } from '../invoke/index.js';
+import type { BlobStore } from '../store/types.js';
+import type { Clock } from '../time/clock.js';
+import type { RouteHandler } from './context.js';
+import { Router } from './router.js';
+import { codeDownloadRoutes } from './routes/code-download-routes.js';
+import { functionRoutes } from './routes/function-routes.js';
+import { invokeRoutes } from './routes/invoke-routes.js';
+
+export { createApiHandler, type ApiHandlerDeps } from './api-handler.js';
+export { startListeners, LOOPBACK_HOST, type Listeners } from './listeners.js';
+export { loadTlsMaterial, TLS_MIN_VERSION, type TlsMaterial } from './tls.js';
+export { renderError } from './errors.js';
+export { encodeLogTail } from './routes/invoke-routes.js';
+
+/** The route table of every operation openfc serves. */
+export function createRouter(deps: { functions: FunctionService; invoke: InvokeService; codeUrls: CodeUrlSigner; blobs: BlobStore; clock: Clock; config: ResolvedConfig }): Router<RouteHandler> {
+  const router = new Router<RouteHandler>();
+  for (const r of [...functionRoutes(deps.functions, deps.config), ...invokeRoutes(deps.invoke, deps.config), ...codeDownloadRoutes(deps)]) router.add(r);
+  return router;
+}

@@ -1,0 +1,59 @@
+/**
+ * @module api/routes/function-routes
+ * FC 3.0 function operations: CreateFunction, GetFunction, ListFunctions, UpdateFunction,
+ * DeleteFunction, GetFunctionCode.
+ */
+import type { ResolvedConfig } from '../../config/index.js';
+import { MAX_CONTROL_BODY_BYTES } from '../../config/index.js';
+import type { FunctionService } from '../../functions/index.js';
+import { checkQualifier } from '../../invoke/index.js';
+import type { RouteHandler } from '../context.js';
+import type { Route } from '../router.js';
+
+const V3 = '/2023-03-30';
+
+export function functionRoutes(functions: FunctionService, config: ResolvedConfig): Route<RouteHandler>[] {
+  const codeBodyLimit = config.maxCodeZipBase64Bytes + MAX_CONTROL_BODY_BYTES;
+  return [
+    {
+      method: 'POST', pattern: `${V3}/functions`, action: 'CreateFunction', bodyLimitBytes: codeBodyLimit,
+      handler: async (ctx) => ({ status: 200, json: await functions.create(ctx.principal.accountId, ctx.json()) }),
+    },
+    {
+      method: 'GET', pattern: `${V3}/functions`, action: 'ListFunctions', bodyLimitBytes: MAX_CONTROL_BODY_BYTES,
+      handler: (ctx) => ({
+        status: 200,
+        json: functions.list(ctx.principal.accountId, {
+          prefix: ctx.query.get('prefix') ?? undefined, limit: ctx.query.get('limit') ?? undefined, nextToken: ctx.query.get('nextToken') ?? undefined,
+        }),
+      }),
+    },
+    {
+      method: 'GET', pattern: `${V3}/functions/:functionName`, action: 'GetFunction', bodyLimitBytes: MAX_CONTROL_BODY_BYTES,
+      handler: (ctx) => {
+        const view = functions.get(ctx.principal.accountId, ctx.params.functionName!);
+        checkQualifier(ctx.query.get('qualifier'));
+        return { status: 200, json: view };
+      },
+    },
+    {
+      method: 'PUT', pattern: `${V3}/functions/:functionName`, action: 'UpdateFunction', bodyLimitBytes: codeBodyLimit,
+      handler: async (ctx) => ({ status: 200, json: await functions.update(ctx.principal.accountId, ctx.params.functionName!, ctx.json()) }),
+    },
+    {
+      method: 'DELETE', pattern: `${V3}/functions/:functionName`, action: 'DeleteFunction', bodyLimitBytes: MAX_CONTROL_BODY_BYTES,
+      handler: (ctx) => {
+        functions.delete(ctx.principal.accountId, ctx.params.functionName!);
+        return { status: 204 };
+      },
+    },
+    {
+      method: 'GET', pattern: `${V3}/functions/:functionName/code`, action: 'GetFunctionCode', bodyLimitBytes: MAX_CONTROL_BODY_BYTES,
+      handler: (ctx) => {
+        const code = functions.getCode(ctx.principal.accountId, ctx.params.functionName!, ctx.endpoint);
+        checkQualifier(ctx.query.get('qualifier'));
+        return { status: 200, json: code };
+      },
+    },
+  ];
+}

@@ -1,0 +1,52 @@
+/**
+ * @module api/routes/invoke-routes
+ * InvokeFunction (reference §7): the raw event in, the raw result out, with FC's x-fc-* headers.
+ * Function errors are 200 answers carrying `x-fc-error-type`.
+ */
+import type { ResolvedConfig } from '../../config/index.js';
+import { invalidArgument } from '../../errors/index.js';
+import type { InvokeService } from '../../invoke/index.js';
+import type { RouteHandler } from '../context.js';
+import type { Route } from '../router.js';
+
+const LOG_TAIL_BYTES = 4096;
+
+/** The last 4 KB of a log, cut on a UTF-8 character boundary, as base64. */
+export function encodeLogTail(log: string): string {
+  let bytes = Buffer.from(log, 'utf8');
+  if (bytes.length > LOG_TAIL_BYTES) {
+    let start = bytes.length - LOG_TAIL_BYTES;
+    while (start < bytes.length && (bytes[start]! & 0xc0) === 0x80) start++;
+    bytes = bytes.subarray(start);
+  }
+  return bytes.toString('base64');
+}
+
+export function invokeRoutes(invoke: InvokeService, config: ResolvedConfig): Route<RouteHandler>[] {
+  return [
+    {
+      method: 'POST', pattern: '/2023-03-30/functions/:functionName/invocations', action: 'InvokeFunction', bodyLimitBytes: config.maxSyncPayloadBytes,
+      handler: async (ctx) => {
+        const type = ctx.req.headers['x-fc-invocation-type'] ?? 'Sync';
+        if (type !== 'Sync') {
+          throw invalidArgument(`x-fc-invocation-type '${String(type)}' is not available in this version of openfc; use Sync`);
+        }
+        const logType = ctx.req.headers['x-fc-log-type'] ?? 'None';
+        if (logType !== 'Tail' && logType !== 'None') throw invalidArgument(`x-fc-log-type must be Tail or None, got '${String(logType)}'`);
+        const { fn, outcome } = await invoke.invokeSync({
+          accountId: ctx.principal.accountId, functionName: ctx.params.functionName!, qualifier: ctx.query.get('qualifier'),
+          requestId: ctx.requestId, event: ctx.body, isLogTail: logType === 'Tail',
+        });
+        const headers: Record<string, string> = {
+          'content-type': outcome.errorType ? 'application/json' : (outcome.contentType ?? 'application/octet-stream'),
+          'x-fc-instance-id': outcome.instanceId,
+          'x-fc-code-checksum': fn.codeChecksum,
+          'x-fc-invocation-duration': String(outcome.durationMs),
+        };
+        if (outcome.errorType) headers['x-fc-error-type'] = outcome.errorType;
+        if (logType === 'Tail') headers['x-fc-log-result'] = encodeLogTail(outcome.log ?? '');
+        return { status: 200, body: outcome.body, headers };
+      },
+    },
+  ];
+}

@@ -1,0 +1,37 @@
+/**
+ * @module cli/main
+ * The `openfc` command line. Each command registers itself from its own file.
+ */
+import { Command, CommanderError } from 'commander';
+import { PlatformError } from '../errors/index.js';
+import { registerAccountCommand } from './commands/account.js';
+import { registerServeCommand } from './commands/serve.js';
+
+export function buildProgram(): Command {
+  const program = new Command('openfc')
+    .description('openfc: a self-hosted Function Compute platform that speaks the Alibaba Cloud FC 3.0 API')
+    .showHelpAfterError()
+    .exitOverride();
+  registerServeCommand(program);
+  registerAccountCommand(program);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e: unknown) {
+    if (e instanceof CommanderError) return e.exitCode;
+    if (e instanceof PlatformError) {
+      process.stderr.write(`openfc: ${e.code}: ${e.message}\n`);
+      return 1;
+    }
+    const err = e as { code?: string; message?: string; data?: { Message?: string } };
+    if (err.code && err.data?.Message) process.stderr.write(`openfc: ${err.code}: ${err.data.Message}\n`);
+    else process.stderr.write(`openfc: ${err.message ?? String(e)}\n`);
+    return 1;
+  }
+}

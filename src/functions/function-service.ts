@@ -1,0 +1,186 @@
+/**
+ * @module functions/function-service
+ * The function control plane: CreateFunction, GetFunction, ListFunctions, UpdateFunction,
+ * DeleteFunction and GetFunctionCode, on top of the MetadataStore, the BlobStore and the code
+ * cache. Every change bumps the function's revision and is announced to the scheduler.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { ResolvedConfig } from '../config/index.js';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../config/index.js';
+import { PlatformError, invalidArgument } from '../errors/index.js';
+import type { BlobStore, FunctionRecord, MetadataStore } from '../store/types.js';
+import type { Clock } from '../time/clock.js';
+import { decodeZipFileBase64 } from './code-package.js';
+import type { CodeCache } from './code-cache.js';
+import { CODE_DOWNLOAD_PATH, type CodeUrlSigner } from './code-url.js';
+import { crc64ecma } from './crc64.js';
+import type { FunctionConfig, FunctionView } from './types.js';
+import { buildFunctionConfig, validateFunctionName } from './validation.js';
+
+export interface FunctionChange {
+  readonly accountId: string;
+  readonly functionName: string;
+  /** The new revision, or undefined when the function was deleted. */
+  readonly revision: number | undefined;
+}
+
+export interface ListFunctionsQuery {
+  prefix?: string;
+  limit?: string | number;
+  nextToken?: string;
+}
+
+export interface FunctionService {
+  create(accountId: string, input: Record<string, unknown>): Promise<FunctionView>;
+  get(accountId: string, functionName: string): FunctionView;
+  list(accountId: string, query: ListFunctionsQuery): { functions: FunctionView[]; nextToken?: string };
+  update(accountId: string, functionName: string, input: Record<string, unknown>): Promise<FunctionView>;
+  delete(accountId: string, functionName: string): void;
+  /** A signed download URL for the function's code package, valid for `codeUrlTtlMs`. */
+  getCode(accountId: string, functionName: string, endpoint: string): { url: string; checksum: string };
+  /** The stored record, from an in-memory cache kept in step with every change. */
+  resolve(accountId: string, functionName: string): FunctionRecord;
+  onChange(fn: (change: FunctionChange) => void): void;
+  functionArn(accountId: string, functionName: string): string;
+  toView(record: FunctionRecord): FunctionView;
+}
+
+/** FC's time format: ISO 8601 UTC with second precision. */
+export function fcTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function createFunctionService(deps: {
+  store: MetadataStore;
+  blobs: BlobStore;
+  codeCache: CodeCache;
+  clock: Clock;
+  config: ResolvedConfig;
+  codeUrls: CodeUrlSigner;
+}): FunctionService {
+  const { store, blobs, codeCache, clock, config, codeUrls } = deps;
+  const cache = new Map<string, FunctionRecord>();
+  const listeners: ((c: FunctionChange) => void)[] = [];
+  const cacheKey = (a: string, f: string) => `${a}\u0000${f}`;
+  const notFound = (name: string) => new PlatformError('FunctionNotFound', `function '${name}' does not exist`);
+
+  const functionArn = (accountId: string, functionName: string) => `acs:fc:${config.region}:${accountId}:functions/${functionName}`;
+
+  function toView(r: FunctionRecord): FunctionView {
+    const cfg = r.config as FunctionConfig;
+    return {
+      ...cfg,
+      functionName: r.functionName,
+      functionId: r.functionId,
+      functionArn: functionArn(r.accountId, r.functionName),
+      codeChecksum: r.codeChecksum,
+      codeSize: r.codeSize,
+      createdTime: r.createdTime,
+      lastModifiedTime: r.lastModifiedTime,
+      state: 'Active',
+      stateReason: '',
+      stateReasonCode: '',
+      lastUpdateStatus: 'Successful',
+      lastUpdateStatusReason: '',
+      lastUpdateStatusReasonCode: '',
+      layers: [],
+    };
+  }
+
+  function announce(change: FunctionChange): void {
+    for (const fn of listeners) fn(change);
+  }
+
+  /** Validates, stores and unpacks a code package; returns its identity. */
+  async function storeCode(code: unknown): Promise<{ codeBlobKey: string; codeChecksum: string; codeSize: number }> {
+    if (typeof code !== 'object' || code === null || Array.isArray(code)) throw invalidArgument('code must be an object with zipFile');
+    const c = code as Record<string, unknown>;
+    if (c.zipFile === undefined && (c.ossBucketName !== undefined || c.ossObjectName !== undefined)) {
+      throw invalidArgument('code from OSS (ossBucketName/ossObjectName) is not available in openfc; send the package as code.zipFile');
+    }
+    const zip = decodeZipFileBase64(c.zipFile, { maxBase64Bytes: config.maxCodeZipBase64Bytes });
+    const codeChecksum = crc64ecma(zip);
+    if (c.checksum !== undefined && String(c.checksum) !== codeChecksum) {
+      throw invalidArgument(`code.checksum ${String(c.checksum)} does not match the CRC-64 of the package (${codeChecksum})`);
+    }
+    const existed = await blobs.has(createHash('sha256').update(zip).digest('hex'));
+    const { key } = await blobs.put(zip);
+    try {
+      await codeCache.ensureUnpacked(key);
+    } catch (e: unknown) {
+      if (!existed) await blobs.delete(key).catch(() => undefined);
+      throw e;
+    }
+    return { codeBlobKey: key, codeChecksum, codeSize: zip.length };
+  }
+
+  function resolve(accountId: string, functionName: string): FunctionRecord {
+    const k = cacheKey(accountId, functionName);
+    let r = cache.get(k);
+    if (!r) {
+      r = store.getFunction(accountId, functionName);
+      if (!r) throw notFound(functionName);
+      cache.set(k, r);
+    }
+    return r;
+  }
+
+  return {
+    functionArn,
+    toView,
+    resolve,
+    onChange(fn) {
+      listeners.push(fn);
+    },
+    async create(accountId, input) {
+      const functionName = validateFunctionName(input.functionName);
+      if (store.getFunction(accountId, functionName)) throw new PlatformError('FunctionAlreadyExists', `function '${functionName}' already exists`);
+      const fnConfig = buildFunctionConfig(input, undefined);
+      if (input.code === undefined) throw invalidArgument('code is required: send the code package as code.zipFile (base64 of a zip)');
+      const code = await storeCode(input.code);
+      const now = fcTime(clock.now());
+      const record: FunctionRecord = {
+        accountId, functionName, functionId: randomUUID(), revision: 1, config: fnConfig, ...code, createdTime: now, lastModifiedTime: now,
+      };
+      store.createFunction(record);
+      cache.set(cacheKey(accountId, functionName), record);
+      announce({ accountId, functionName, revision: 1 });
+      return toView(record);
+    },
+    get(accountId, functionName) {
+      return toView(resolve(accountId, validateFunctionName(functionName)));
+    },
+    list(accountId, query) {
+      const limit = query.limit === undefined || query.limit === '' ? DEFAULT_PAGE_LIMIT : Number(query.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) throw invalidArgument(`limit must be an integer from 1 to ${MAX_PAGE_LIMIT}`);
+      const page = store.listFunctions(accountId, { prefix: query.prefix || undefined, limit, nextToken: query.nextToken || undefined });
+      return { functions: page.items.map(toView), ...(page.nextToken && { nextToken: page.nextToken }) };
+    },
+    async update(accountId, functionName, input) {
+      validateFunctionName(functionName);
+      const current = store.getFunction(accountId, functionName);
+      if (!current) throw notFound(functionName);
+      if (input.functionName !== undefined && input.functionName !== functionName) throw invalidArgument('functionName cannot be changed');
+      const fnConfig = buildFunctionConfig(input, current.config as FunctionConfig);
+      const code = input.code !== undefined ? await storeCode(input.code) : undefined;
+      const record: FunctionRecord = { ...current, ...code, config: fnConfig, revision: current.revision + 1, lastModifiedTime: fcTime(clock.now()) };
+      store.updateFunction(record, current.revision);
+      cache.set(cacheKey(accountId, functionName), record);
+      announce({ accountId, functionName, revision: record.revision });
+      return toView(record);
+    },
+    delete(accountId, functionName) {
+      validateFunctionName(functionName);
+      if (!store.deleteFunction(accountId, functionName)) throw notFound(functionName);
+      cache.delete(cacheKey(accountId, functionName));
+      announce({ accountId, functionName, revision: undefined });
+    },
+    getCode(accountId, functionName, endpoint) {
+      const r = resolve(accountId, validateFunctionName(functionName));
+      const path = codeUrls.sign({ accountId, blobKey: r.codeBlobKey, expiresAtMs: clock.now() + config.codeUrlTtlMs });
+      return { url: endpoint + path, checksum: r.codeChecksum };
+    },
+  };
+}
+
+export { CODE_DOWNLOAD_PATH };

@@ -1,0 +1,22 @@
+/**
+ * @module observability/request-id
+ * FC 3.0 request ids: `1-<8 hex unix seconds>-<24 hex>`. The 24 hex digits are a per-process
+ * random prefix and a counter, so ids are unique without a random draw per request.
+ */
+import { randomBytes } from 'node:crypto';
+
+export type RequestIdFactory = (nowMs: number) => string;
+
+export function createRequestIdFactory(): RequestIdFactory {
+  const prefix = randomBytes(8).toString('hex');
+  let counter = randomBytes(4).readUInt32BE(0);
+  return (nowMs) => {
+    counter = (counter + 1) >>> 0;
+    return `1-${Math.floor(nowMs / 1000).toString(16).padStart(8, '0')}-${prefix}${counter.toString(16).padStart(8, '0')}`;
+  };
+}
+
+/** Instance ids: `c-` and 24 hex digits. */
+export function createInstanceId(): string {
+  return 'c-' + randomBytes(12).toString('hex');
+}

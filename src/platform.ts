@@ -1,0 +1,163 @@
+/**
+ * @module platform
+ * The composition root: builds every backend and service from one resolved config. Nothing else
+ * constructs backends. `startPlatform()` also opens the listeners; `createTestPlatform()` is the
+ * same thing on port 0 in a fresh data dir, for tests (ours and users').
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createApiHandler, createRouter, loadTlsMaterial, startListeners, LOOPBACK_HOST, type Listeners } from './api/index.js';
+import { resolveConfig, type PlatformOptions, type ResolvedConfig } from './config/index.js';
+import { coerceError } from './errors/index.js';
+import { EventBus } from './events/event-bus.js';
+import { createCodeCache, createCodeUrlSigner, createFunctionService, type FunctionService } from './functions/index.js';
+import { createAccountService, NonceCache, type AccountService, type NewAccount } from './iam/index.js';
+import { createInvokeService } from './invoke/index.js';
+import { createFileFunctionLogSink } from './observability/function-logs.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { createRequestIdFactory } from './observability/request-id.js';
+import { SANDBOX_DRIVERS, type SandboxDriver } from './sandbox/index.js';
+import { createScheduler, type Scheduler } from './scheduler/index.js';
+import { createFsBlobStore } from './store/blob/fs-blob-store.js';
+import { createSqliteMetadataStore } from './store/sqlite/sqlite-metadata-store.js';
+import type { MetadataStore } from './store/types.js';
+import { createSystemClock, type Clock } from './time/clock.js';
+
+export interface Endpoints {
+  /** `http://127.0.0.1:<port>`, or undefined when plain HTTP is disabled. */
+  readonly http?: string;
+  readonly https: string;
+}
+
+export interface Platform {
+  readonly config: ResolvedConfig;
+  readonly events: EventBus;
+  readonly accounts: AccountService;
+  readonly functions: FunctionService;
+  readonly scheduler: Scheduler;
+  readonly driver: SandboxDriver;
+  readonly logger: Logger;
+  /** The first account, with the root key written to credentials.json. */
+  readonly defaultAccount: NewAccount;
+  readonly endpoints: Endpoints;
+  readonly httpPort: number;
+  readonly httpsPort: number;
+  readonly tlsCertFile: string;
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+export interface StartOptions extends PlatformOptions {
+  clock?: Clock;
+  logger?: Logger;
+  env?: NodeJS.ProcessEnv;
+}
+
+function loadOrCreateSecret(file: string): Buffer {
+  if (fs.existsSync(file)) return fs.readFileSync(file);
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const secret = randomBytes(32);
+  fs.writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+function writeJson0600(file: string, value: unknown): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n', { mode: 0o600 });
+  fs.renameSync(tmp, file);
+}
+
+export async function startPlatform(options: StartOptions = {}): Promise<Platform> {
+  const config = resolveConfig(options, options.env ?? process.env);
+  const clock = options.clock ?? createSystemClock();
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const events = new EventBus((e) => logger.error('event listener failed', { err: coerceError(e) }));
+
+  const closers: (() => Promise<void> | void)[] = [];
+  const close = async () => {
+    for (const fn of closers.reverse()) {
+      try {
+        await fn();
+      } catch (e: unknown) {
+        logger.error('shutdown step failed', { err: coerceError(e) });
+      }
+    }
+    closers.length = 0;
+  };
+
+  try {
+    const store: MetadataStore = createSqliteMetadataStore(path.join(config.dataDir, 'openfc.db'));
+    closers.push(() => store.close());
+    const accounts = createAccountService({ store, clock });
+    const rootKey = config.rootAccessKeyId && config.rootAccessKeySecret ? { accessKeyId: config.rootAccessKeyId, accessKeySecret: config.rootAccessKeySecret } : undefined;
+    const defaultAccount = accounts.ensureDefaultAccount(rootKey);
+
+    const blobs = createFsBlobStore(path.join(config.dataDir, 'blobs'));
+    const codeCache = createCodeCache({
+      blobStore: blobs, root: path.join(config.dataDir, 'code'), limits: { maxUnpackedBytes: config.maxCodeUnpackedBytes, maxEntries: config.maxCodeEntries },
+    });
+    const codeUrls = createCodeUrlSigner(loadOrCreateSecret(path.join(config.dataDir, 'secrets', 'url-signing.key')));
+    const newRequestId = createRequestIdFactory();
+
+    const driver = SANDBOX_DRIVERS[config.sandbox]!(config);
+    closers.push(() => driver.close());
+    if (!driver.isIsolated) {
+      logger.warn(`WARNING: the '${driver.name}' sandbox driver does NOT isolate instances: function code runs as a plain process with openfc's user and can read this machine. Run only code you trust.`);
+    }
+    const scheduler = createScheduler({
+      driver, codeCache, clock, events, logger, config, newRequestId, functionLogs: createFileFunctionLogSink(path.join(config.dataDir, 'logs', 'functions')),
+    });
+    closers.push(() => scheduler.close());
+    const functions = createFunctionService({ store, blobs, codeCache, clock, config, codeUrls });
+    functions.onChange((change) => scheduler.onFunctionChange(change));
+    const invoke = createInvokeService({ functions, scheduler });
+
+    const router = createRouter({ functions, invoke, codeUrls, blobs, clock, config });
+    const handler = createApiHandler({ router, accounts, nonces: new NonceCache(2 * config.signatureMaxSkewMs), clock, config, logger, newRequestId });
+    const tls = await loadTlsMaterial({ dataDir: config.dataDir, certFile: config.tlsCertFile, keyFile: config.tlsKeyFile });
+    const listeners: Listeners = await startListeners({ handler, tls, httpsHost: config.httpsHost, httpsPort: config.httpsPort, httpPort: config.httpPort });
+    closers.push(() => listeners.close());
+
+    const httpsHostForClients = config.httpsHost === '0.0.0.0' || config.httpsHost === '::' ? LOOPBACK_HOST : config.httpsHost;
+    const endpoints: Endpoints = {
+      https: `https://${httpsHostForClients}:${listeners.httpsPort}`,
+      ...(listeners.httpPort >= 0 && { http: `http://${LOOPBACK_HOST}:${listeners.httpPort}` }),
+    };
+    writeJson0600(path.join(config.dataDir, 'credentials.json'), {
+      accountId: defaultAccount.accountId,
+      accessKeyId: defaultAccount.accessKeyId,
+      accessKeySecret: defaultAccount.accessKeySecret,
+      region: config.region,
+      endpoints,
+      tlsCertFile: tls.certFile,
+    });
+    const serveFile = path.join(config.dataDir, 'serve.json');
+    writeJson0600(serveFile, { pid: process.pid, httpPort: listeners.httpPort, httpsPort: listeners.httpsPort, endpoints, sandbox: driver.name, startedAt: new Date(clock.now()).toISOString() });
+    closers.push(() => fs.rmSync(serveFile, { force: true }));
+
+    const platform: Platform = {
+      config, events, accounts, functions, scheduler, driver, logger, defaultAccount, endpoints,
+      httpPort: listeners.httpPort, httpsPort: listeners.httpsPort, tlsCertFile: tls.certFile,
+      close,
+      [Symbol.asyncDispose]: close,
+    };
+    return platform;
+  } catch (e: unknown) {
+    await close();
+    throw e;
+  }
+}
+
+/** The whole platform in-process, on free ports, in a fresh temporary data dir removed on close. */
+export async function createTestPlatform(options: StartOptions = {}): Promise<Platform> {
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'openfc-test-'));
+  const platform = await startPlatform({ httpsPort: 0, httpPort: 0, env: {}, logger: createLogger({ level: 'error' }), ...options, dataDir });
+  const close = async () => {
+    await platform.close();
+    if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { ...platform, close, [Symbol.asyncDispose]: close };
+}

@@ -1,0 +1,55 @@
+/**
+ * @module scheduler/assignment
+ * Builds what an instance is told when a function is assigned to it: the FC environment
+ * (reference §10.2) plus the function's own variables, and the handler/hook configuration.
+ * Nothing of the platform's own environment is included.
+ */
+import type { AssignHeader } from '../sandbox/channel/index.js';
+import type { FunctionConfig } from '../functions/types.js';
+import type { FunctionRecord } from '../store/types.js';
+
+export function buildAssignHeader(input: {
+  fn: FunctionRecord;
+  instanceId: string;
+  codeDirInside: string;
+  region: string;
+  initRequestId: string;
+}): AssignHeader {
+  const { fn, instanceId, codeDirInside, region } = input;
+  const cfg = fn.config as FunctionConfig;
+  const init = cfg.instanceLifecycleConfig?.initializer;
+  const preStop = cfg.instanceLifecycleConfig?.preStop;
+  const env: Record<string, string> = {
+    ...cfg.environmentVariables,
+    FC_FUNC_CODE_PATH: codeDirInside.endsWith('/') ? codeDirInside : codeDirInside + '/',
+    FC_ACCOUNT_ID: fn.accountId,
+    FC_REGION: region,
+    FC_FUNCTION_NAME: fn.functionName,
+    FC_FUNCTION_HANDLER: cfg.handler,
+    FC_FUNCTION_MEMORY_SIZE: String(cfg.memorySize),
+    FC_TIMEOUT: String(cfg.timeout),
+    FC_RUNTIME: cfg.runtime,
+    FC_INSTANCE_ID: instanceId,
+    FC_FUNCTION_VERSION: 'LATEST',
+    FC_QUALIFIER: 'LATEST',
+    ...(init?.handler && { FC_INITIALIZER_HANDLER: init.handler, FC_INITIALIZATION_TIMEOUT: String(init.timeout ?? 3) }),
+  };
+  return {
+    instanceId,
+    accountId: fn.accountId,
+    region,
+    codeDir: codeDirInside,
+    env,
+    function: {
+      name: fn.functionName,
+      handler: cfg.handler,
+      memory: cfg.memorySize,
+      timeout: cfg.timeout,
+      ...(init?.handler && { initializer: init.handler, initializationTimeout: init.timeout ?? 3 }),
+      ...(preStop?.handler && { preStop: preStop.handler, preStopTimeout: preStop.timeout ?? 3 }),
+      qualifier: 'LATEST',
+      versionId: '0',
+    },
+    initRequestId: input.initRequestId,
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * @module scheduler/instance
+ * One instance: a sandbox with a function revision assigned, its slots, its state and its recent
+ * output. State changes go through one guarded `transition()`.
+ */
+import type { InstanceStopReason } from '../events/event-bus.js';
+import type { FunctionRecord } from '../store/types.js';
+import type { Sandbox } from '../sandbox/types.js';
+import type { TimerHandle } from '../time/clock.js';
+import { INSTANCE_TRANSITIONS, type InstanceInfo, type InstanceState } from './types.js';
+
+/** Bytes of recent output kept per instance, to rebuild the log tail of a failed invocation. */
+const RECENT_OUTPUT_BYTES = 64 * 1024;
+
+export class IllegalStateError extends Error {
+  override readonly name = 'IllegalStateError';
+}
+
+export class Instance {
+  readonly id: string;
+  readonly fn: FunctionRecord;
+  readonly concurrency: number;
+  readonly createdTimeMs: number;
+  #state: InstanceState = 'starting';
+  /** Slots taken, including ones promised to invocations waiting for this instance to start. */
+  inFlight = 0;
+  sandbox: Sandbox | undefined;
+  idleTimer: TimerHandle | undefined;
+  stopReason: InstanceStopReason | undefined;
+  /** Resolves when the instance is ready; rejects with the start failure. */
+  readonly started: Promise<void>;
+  #recent: Buffer[] = [];
+  #recentBytes = 0;
+
+  constructor(id: string, fn: FunctionRecord, createdTimeMs: number, started: Promise<void>) {
+    this.id = id;
+    this.fn = fn;
+    this.concurrency = Number((fn.config as { instanceConcurrency?: number }).instanceConcurrency ?? 1);
+    this.createdTimeMs = createdTimeMs;
+    this.started = started;
+    started.catch(() => undefined);
+  }
+
+  get state(): InstanceState {
+    return this.#state;
+  }
+
+  get hasFreeSlot(): boolean {
+    return this.inFlight < this.concurrency;
+  }
+
+  transition(to: InstanceState): void {
+    if (!INSTANCE_TRANSITIONS[this.#state].includes(to)) throw new IllegalStateError(`instance ${this.id} cannot go from ${this.#state} to ${to}`);
+    this.#state = to;
+  }
+
+  recordOutput(chunk: Buffer): void {
+    this.#recent.push(chunk);
+    this.#recentBytes += chunk.length;
+    while (this.#recentBytes > RECENT_OUTPUT_BYTES && this.#recent.length > 1) this.#recentBytes -= this.#recent.shift()!.length;
+  }
+
+  /** The output lines that name `requestId`, for an invocation the runtime could not report on. */
+  linesOf(requestId: string): string {
+    return Buffer.concat(this.#recent)
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => l.includes(requestId))
+      .map((l) => l + '\n')
+      .join('');
+  }
+
+  info(): InstanceInfo {
+    return {
+      instanceId: this.id,
+      accountId: this.fn.accountId,
+      functionName: this.fn.functionName,
+      revision: this.fn.revision,
+      state: this.#state,
+      inFlight: this.inFlight,
+      createdTimeMs: this.createdTimeMs,
+    };
+  }
+}

@@ -1,0 +1,278 @@
+/**
+ * @module scheduler/scheduler
+ * The scheduling service: routes each invocation to an instance slot (bin-packing), starts
+ * instances on demand, enforces the function timeout, replaces instances that time out or crash,
+ * drains instances of old revisions, and releases instances idle past `idleTimeoutMs`.
+ */
+import type { ResolvedConfig } from '../config/index.js';
+import { PlatformError, coerceError } from '../errors/index.js';
+import type { EventBus, InstanceStopReason } from '../events/event-bus.js';
+import type { CodeCache } from '../functions/code-cache.js';
+import type { FunctionConfig } from '../functions/types.js';
+import type { FunctionLogSink } from '../observability/function-logs.js';
+import type { Logger } from '../observability/logger.js';
+import { createInstanceId, type RequestIdFactory } from '../observability/request-id.js';
+import { ChannelClosedError, type FunctionErrorBody } from '../sandbox/channel/index.js';
+import type { SandboxDriver } from '../sandbox/types.js';
+import type { FunctionRecord } from '../store/types.js';
+import type { Clock, TimerHandle } from '../time/clock.js';
+import { buildAssignHeader } from './assignment.js';
+import { Instance } from './instance.js';
+import type { InstanceInfo, InvocationOutcome, InvocationRequest } from './types.js';
+
+/** An invocation could not run because its instance failed to initialize: a function error. */
+class InitializationFailedError extends Error {
+  constructor(readonly body: FunctionErrorBody, readonly log: string | undefined) {
+    super(body.errorMessage);
+  }
+}
+
+export interface SchedulerDeps {
+  driver: SandboxDriver;
+  codeCache: CodeCache;
+  clock: Clock;
+  events: EventBus;
+  logger: Logger;
+  config: ResolvedConfig;
+  functionLogs: FunctionLogSink;
+  newRequestId: RequestIdFactory;
+}
+
+export interface Scheduler {
+  /** Runs one invocation on a slot of the function's current revision. */
+  invoke(fn: FunctionRecord, request: InvocationRequest): Promise<InvocationOutcome>;
+  /** Called on every function change: instances of other revisions drain and stop. */
+  onFunctionChange(change: { accountId: string; functionName: string; revision: number | undefined }): void;
+  listInstances(filter?: { accountId?: string; functionName?: string }): InstanceInfo[];
+  /** Stops every instance (running preStop hooks) and refuses further work. */
+  close(): Promise<void>;
+}
+
+const errorBody = (errorMessage: string, errorType: string): Buffer => Buffer.from(JSON.stringify({ errorMessage, errorType, stackTrace: [] }));
+
+export function createScheduler(deps: SchedulerDeps): Scheduler {
+  const { driver, codeCache, clock, events, logger, config, functionLogs } = deps;
+  const pools = new Map<string, Set<Instance>>();
+  const latestRevision = new Map<string, number>();
+  const stopping = new Set<Promise<void>>();
+  let isClosed = false;
+  let reaper: TimerHandle | undefined;
+  const reapEveryMs = Math.max(50, Math.min(config.idleTimeoutMs / 5, 10_000));
+  const idleSince = new WeakMap<Instance, number>();
+
+  const poolKey = (accountId: string, functionName: string) => `${accountId}\u0000${functionName}`;
+  const poolOf = (fn: FunctionRecord) => {
+    const key = poolKey(fn.accountId, fn.functionName);
+    let pool = pools.get(key);
+    if (!pool) pools.set(key, (pool = new Set()));
+    return pool;
+  };
+  const isCurrent = (inst: Instance) => {
+    const latest = latestRevision.get(poolKey(inst.fn.accountId, inst.fn.functionName));
+    return latest === undefined || latest === inst.fn.revision;
+  };
+
+  function armReaper(): void {
+    if (reaper || isClosed) return;
+    reaper = clock.setTimeout(() => {
+      reaper = undefined;
+      const now = clock.now();
+      let hasInstances = false;
+      for (const pool of pools.values()) {
+        for (const inst of pool) {
+          hasInstances = true;
+          const since = idleSince.get(inst);
+          if (inst.state === 'ready' && inst.inFlight === 0 && since !== undefined && now - since >= config.idleTimeoutMs) void stop(inst, 'idle');
+        }
+      }
+      if (hasInstances) armReaper();
+    }, reapEveryMs);
+    reaper.unref();
+  }
+
+  async function startInstance(inst: Instance): Promise<void> {
+    const cfg = inst.fn.config as FunctionConfig;
+    const log = logger.child({ instanceId: inst.id, accountId: inst.fn.accountId, functionName: inst.fn.functionName });
+    const startedAt = clock.now();
+    const codeDir = await codeCache.ensureUnpacked(inst.fn.codeBlobKey);
+    const sandbox = await driver.start({ sandboxId: inst.id, runtimeFamily: 'nodejs', memoryMb: cfg.memorySize, codeDir });
+    inst.sandbox = sandbox;
+    sandbox.onOutput((chunk) => {
+      inst.recordOutput(chunk);
+      functionLogs.append(inst.fn.accountId, inst.fn.functionName, chunk);
+    });
+    void sandbox.exited.then((exit) => {
+      if (inst.state !== 'stopped') void stop(inst, exit.isOom ? 'oom' : 'crash');
+    });
+    if (inst.state === 'stopped') throw new PlatformError('ServiceUnavailable', 'the instance was stopped while starting');
+    const init = cfg.instanceLifecycleConfig?.initializer;
+    const initTimeoutMs = init?.handler ? (init.timeout ?? 3) * 1000 : config.instanceStartTimeoutMs;
+    const initRequestId = deps.newRequestId(clock.now());
+    let timedOut = false;
+    const timer = clock.setTimeout(() => {
+      timedOut = true;
+      sandbox.channel.close();
+    }, initTimeoutMs);
+    try {
+      const outcome = await sandbox.channel.assign(buildAssignHeader({ fn: inst.fn, instanceId: inst.id, codeDirInside: sandbox.codeDirInside, region: config.region, initRequestId }));
+      if (!outcome.ok) throw new InitializationFailedError(outcome.error, outcome.log);
+    } catch (e: unknown) {
+      if (e instanceof ChannelClosedError) {
+        const msg = timedOut ? `Function initialization timed out after ${initTimeoutMs / 1000} seconds` : 'Process exited unexpectedly during initialization';
+        throw new InitializationFailedError({ errorMessage: msg, errorType: timedOut ? 'InitializationTimeout' : 'ProcessExited', stackTrace: [] }, inst.linesOf(initRequestId));
+      }
+      throw e;
+    } finally {
+      clock.clearTimeout(timer);
+    }
+    inst.transition('ready');
+    const startMs = clock.now() - startedAt;
+    log.debug('instance started', { startMs });
+    events.emit('instance:started', { instanceId: inst.id, accountId: inst.fn.accountId, functionName: inst.fn.functionName, revision: inst.fn.revision, startMs });
+    armReaper();
+  }
+
+  function stop(inst: Instance, reason: InstanceStopReason): Promise<void> {
+    if (inst.state === 'stopped' || inst.stopReason) return Promise.resolve();
+    inst.stopReason = reason;
+    const task = (async () => {
+      const cfg = inst.fn.config as FunctionConfig;
+      const preStop = cfg.instanceLifecycleConfig?.preStop;
+      const isGraceful = reason === 'idle' || reason === 'revision-changed' || reason === 'shutdown' || reason === 'function-deleted' || reason === 'lifetime';
+      if (inst.state === 'ready') inst.transition('draining');
+      if (isGraceful && preStop?.handler && inst.sandbox && !inst.sandbox.channel.isClosed) {
+        const timer = clock.setTimeout(() => inst.sandbox?.channel.close(), (preStop.timeout ?? 3) * 1000);
+        try {
+          await inst.sandbox.channel.hook('preStop', deps.newRequestId(clock.now()));
+        } catch (e: unknown) {
+          logger.debug('preStop did not complete', { instanceId: inst.id, err: coerceError(e) });
+        } finally {
+          clock.clearTimeout(timer);
+        }
+      }
+      if (inst.state !== 'stopped') inst.transition('stopped');
+      poolOf(inst.fn).delete(inst);
+      await inst.sandbox?.destroy().catch((e: unknown) => logger.warn('sandbox destroy failed', { instanceId: inst.id, err: coerceError(e) }));
+      events.emit('instance:stopped', { instanceId: inst.id, accountId: inst.fn.accountId, functionName: inst.fn.functionName, reason });
+    })();
+    stopping.add(task);
+    void task.finally(() => stopping.delete(task));
+    return task;
+  }
+
+  /** Takes a slot: the busiest instance with a free one, or a new instance. */
+  async function acquire(fn: FunctionRecord): Promise<Instance> {
+    if (isClosed) throw new PlatformError('ServiceUnavailable', 'openfc is shutting down');
+    const pool = poolOf(fn);
+    let best: Instance | undefined;
+    for (const inst of pool) {
+      if (inst.fn.revision !== fn.revision || !inst.hasFreeSlot || inst.stopReason) continue;
+      if (inst.state !== 'ready' && inst.state !== 'starting') continue;
+      if (!best || inst.inFlight > best.inFlight || (inst.inFlight === best.inFlight && inst.state === 'ready' && best.state === 'starting')) best = inst;
+    }
+    if (best) {
+      best.inFlight++;
+      idleSince.delete(best);
+      if (best.state === 'starting') await best.started;
+      return best;
+    }
+    let inst!: Instance;
+    const started = new Promise<void>((resolve, reject) => queueMicrotask(() => startInstance(inst).then(resolve, reject)));
+    inst = new Instance(createInstanceId(), fn, clock.now(), started);
+    inst.inFlight = 1;
+    pool.add(inst);
+    try {
+      await started;
+    } catch (e: unknown) {
+      void stop(inst, e instanceof InitializationFailedError ? 'init-failed' : 'start-failed');
+      throw e;
+    }
+    return inst;
+  }
+
+  function release(inst: Instance): void {
+    inst.inFlight--;
+    if (inst.inFlight > 0 || inst.state === 'stopped') return;
+    if (!isCurrent(inst) || inst.state === 'draining') void stop(inst, 'revision-changed');
+    else idleSince.set(inst, clock.now());
+  }
+
+  async function run(inst: Instance, fn: FunctionRecord, request: InvocationRequest): Promise<InvocationOutcome> {
+    const cfg = fn.config as FunctionConfig;
+    const startedAt = clock.now();
+    const sandbox = inst.sandbox!;
+    let timedOut = false;
+    const timer = clock.setTimeout(() => {
+      timedOut = true;
+      void stop(inst, 'timeout');
+    }, cfg.timeout * 1000);
+    try {
+      const out = await sandbox.channel.invoke({ requestId: request.requestId, isLogTail: request.isLogTail, deadlineMs: startedAt + cfg.timeout * 1000 }, request.event);
+      return { instanceId: inst.id, body: out.body, errorType: out.errorType, contentType: out.contentType, log: out.log, durationMs: clock.now() - startedAt };
+    } catch (e: unknown) {
+      if (!(e instanceof ChannelClosedError)) throw e;
+      const exit = timedOut ? undefined : await sandbox.exited;
+      const [message, type] = timedOut
+        ? [`Function timed out after ${cfg.timeout} seconds`, 'FunctionTimeoutError']
+        : exit?.isOom
+          ? [`Function ran out of memory (memorySize ${cfg.memorySize} MB)`, 'OutOfMemoryError']
+          : [`Process exited unexpectedly before completing request (code ${exit?.code ?? 'none'}, signal ${exit?.signal ?? 'none'})`, 'ProcessExitedError'];
+      const log = request.isLogTail ? inst.linesOf(request.requestId) + `${message}\nFC Invoke End RequestId: ${request.requestId}\n` : undefined;
+      return { instanceId: inst.id, body: errorBody(message, type), errorType: 'UnhandledInvocationError', log, durationMs: clock.now() - startedAt };
+    } finally {
+      clock.clearTimeout(timer);
+      release(inst);
+    }
+  }
+
+  return {
+    async invoke(fn, request) {
+      let inst: Instance;
+      try {
+        inst = await acquire(fn);
+      } catch (e: unknown) {
+        if (!(e instanceof InitializationFailedError)) throw e;
+        return { instanceId: '', body: Buffer.from(JSON.stringify(e.body)), errorType: 'UnhandledInvocationError', log: request.isLogTail ? e.log : undefined, durationMs: 0 };
+      }
+      const outcome = await run(inst, fn, request);
+      events.emit('invocation:completed', {
+        requestId: request.requestId, accountId: fn.accountId, functionName: fn.functionName, instanceId: outcome.instanceId, durationMs: outcome.durationMs,
+        ...(outcome.errorType && { errorType: outcome.errorType }),
+      });
+      return outcome;
+    },
+    onFunctionChange({ accountId, functionName, revision }) {
+      const key = poolKey(accountId, functionName);
+      if (revision === undefined) latestRevision.delete(key);
+      else latestRevision.set(key, revision);
+      const pool = pools.get(key);
+      if (!pool) return;
+      for (const inst of pool) {
+        if (revision !== undefined && inst.fn.revision === revision) continue;
+        const reason = revision === undefined ? 'function-deleted' : 'revision-changed';
+        if (inst.inFlight === 0 && inst.state === 'ready') void stop(inst, reason);
+        else if (inst.state === 'ready') inst.transition('draining');
+      }
+      if (revision === undefined && pool.size === 0) pools.delete(key);
+    },
+    listInstances(filter = {}) {
+      const out: InstanceInfo[] = [];
+      for (const pool of pools.values()) {
+        for (const inst of pool) {
+          if (filter.accountId !== undefined && inst.fn.accountId !== filter.accountId) continue;
+          if (filter.functionName !== undefined && inst.fn.functionName !== filter.functionName) continue;
+          out.push(inst.info());
+        }
+      }
+      return out;
+    },
+    async close() {
+      isClosed = true;
+      clock.clearTimeout(reaper);
+      const all = [...pools.values()].flatMap((p) => [...p]);
+      await Promise.all(all.map((inst) => stop(inst, 'shutdown')));
+      await Promise.all([...stopping]);
+      await functionLogs.close();
+    },
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * @module store/metadata-store.contract
+ * The behaviour every MetadataStore backend must have. Each backend's test file calls
+ * `runMetadataStoreContract` with a factory.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { describe, test } from 'node:test';
+import { isPlatformError } from '../errors/index.js';
+import type { FunctionRecord, MetadataStore } from './types.js';
+
+export interface MetadataStoreFixture {
+  store: MetadataStore;
+  cleanup(): Promise<void>;
+  /** Closes and reopens the same storage; absent for backends without persistence. */
+  reopen?(): Promise<MetadataStore>;
+}
+
+function fnRecord(accountId: string, functionName: string, revision = 1): FunctionRecord {
+  const now = new Date().toISOString();
+  return {
+    accountId, functionName, functionId: randomUUID(), revision,
+    config: { runtime: 'nodejs20', handler: 'index.handler', memorySize: 128, environmentVariables: { A: 'b' } },
+    codeBlobKey: 'a'.repeat(64), codeChecksum: '123', codeSize: 10, createdTime: now, lastModifiedTime: now,
+  };
+}
+
+export function runMetadataStoreContract(name: string, create: () => Promise<MetadataStoreFixture>): void {
+  describe(`MetadataStore contract: ${name}`, () => {
+    async function withStore(t: { after(fn: () => Promise<void>): void }) {
+      const fx = await create();
+      t.after(() => fx.cleanup());
+      const acct = `1${Math.floor(Math.random() * 1e15)}`;
+      fx.store.createAccount({ accountId: acct, createdTime: new Date().toISOString() });
+      return { ...fx, acct };
+    }
+
+    test('stores accounts and their access keys', async (t) => {
+      const { store, acct } = await withStore(t);
+      assert.equal(store.getAccount(acct)?.accountId, acct);
+      store.putAccessKey({ accessKeyId: 'LTAIx' + acct, accessKeySecret: 's', accountId: acct, principal: 'root', status: 'Active', createdTime: new Date().toISOString() });
+      assert.equal(store.getAccessKey('LTAIx' + acct)?.accountId, acct);
+      assert.equal(store.listAccessKeys(acct).length, 1);
+      assert.equal(store.getAccessKey('nope'), undefined);
+    });
+
+    test('refuses a second function with the same name in one account', async (t) => {
+      const { store, acct } = await withStore(t);
+      store.createFunction(fnRecord(acct, 'f'));
+      assert.throws(() => store.createFunction(fnRecord(acct, 'f')), (e) => isPlatformError(e, 'FunctionAlreadyExists'));
+    });
+
+    test('keeps functions of different accounts apart', async (t) => {
+      const { store, acct } = await withStore(t);
+      const other = acct + '9';
+      store.createAccount({ accountId: other, createdTime: new Date().toISOString() });
+      store.createFunction(fnRecord(acct, 'same'));
+      store.createFunction(fnRecord(other, 'same'));
+      assert.equal(store.listFunctions(acct, { limit: 100 }).items.length, 1);
+      assert.ok(store.deleteFunction(other, 'same'));
+      assert.ok(store.getFunction(acct, 'same'));
+    });
+
+    test('updates only when the revision is the expected one', async (t) => {
+      const { store, acct } = await withStore(t);
+      const r = fnRecord(acct, 'f');
+      store.createFunction(r);
+      store.updateFunction({ ...r, revision: 2, config: { ...r.config, memorySize: 256 } }, 1);
+      assert.equal(store.getFunction(acct, 'f')?.config.memorySize, 256);
+      assert.throws(() => store.updateFunction({ ...r, revision: 3 }, 1), (e) => isPlatformError(e, 'ConcurrentUpdateError'));
+      assert.throws(() => store.updateFunction({ ...r, functionName: 'gone', revision: 2 }, 1), (e) => isPlatformError(e, 'FunctionNotFound'));
+    });
+
+    test('lists functions by prefix, in pages', async (t) => {
+      const { store, acct } = await withStore(t);
+      for (const n of ['a1', 'a2', 'a3', 'b1', 'a_%']) store.createFunction(fnRecord(acct, n));
+      const p1 = store.listFunctions(acct, { prefix: 'a', limit: 2 });
+      assert.deepEqual(p1.items.map((f) => f.functionName), ['a1', 'a2']);
+      const p2 = store.listFunctions(acct, { prefix: 'a', limit: 2, nextToken: p1.nextToken });
+      assert.deepEqual(p2.items.map((f) => f.functionName), ['a3', 'a_%']);
+      assert.equal(p2.nextToken, undefined);
+      assert.deepEqual(store.listFunctions(acct, { prefix: 'a_', limit: 10 }).items.map((f) => f.functionName), ['a_%']);
+    });
+
+    test('keeps everything across a reopen', async (t) => {
+      const fx = await withStore(t);
+      if (!fx.reopen) return t.skip('backend has no persistence');
+      fx.store.createFunction(fnRecord(fx.acct, 'kept'));
+      const again = await fx.reopen();
+      assert.deepEqual(again.getFunction(fx.acct, 'kept')?.config.environmentVariables, { A: 'b' });
+    });
+  });
+}

@@ -1,0 +1,157 @@
+/**
+ * @module store/sqlite/sqlite-metadata-store
+ * The embedded MetadataStore: one SQLite file in WAL mode, opened with better-sqlite3.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { PlatformError } from '../../errors/index.js';
+import type { AccessKeyRecord, AccountRecord, FunctionRecord, ListPage, MetadataStore } from '../types.js';
+import { migrate } from './migrate.js';
+
+interface FunctionRow {
+  account_id: string;
+  function_name: string;
+  function_id: string;
+  revision: number;
+  config: string;
+  code_blob_key: string;
+  code_checksum: string;
+  code_size: number;
+  created_time: string;
+  last_modified_time: string;
+}
+
+interface AccessKeyRow {
+  access_key_id: string;
+  access_key_secret: string;
+  account_id: string;
+  principal: string;
+  status: 'Active' | 'Inactive';
+  created_time: string;
+}
+
+function toFunction(r: FunctionRow): FunctionRecord {
+  return {
+    accountId: r.account_id,
+    functionName: r.function_name,
+    functionId: r.function_id,
+    revision: r.revision,
+    config: JSON.parse(r.config) as Record<string, unknown>,
+    codeBlobKey: r.code_blob_key,
+    codeChecksum: r.code_checksum,
+    codeSize: r.code_size,
+    createdTime: r.created_time,
+    lastModifiedTime: r.last_modified_time,
+  };
+}
+
+function toAccessKey(r: AccessKeyRow): AccessKeyRecord {
+  return {
+    accessKeyId: r.access_key_id,
+    accessKeySecret: r.access_key_secret,
+    accountId: r.account_id,
+    principal: r.principal,
+    status: r.status,
+    createdTime: r.created_time,
+  };
+}
+
+/** Opens (creating if needed) the database at `file` and brings its schema up to date. */
+export function createSqliteMetadataStore(file: string): MetadataStore {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const db = new Database(file);
+  if (file !== ':memory:') fs.chmodSync(file, 0o600);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+
+  const stmt = {
+    insertAccount: db.prepare('INSERT INTO accounts (account_id, created_time) VALUES (?, ?)'),
+    getAccount: db.prepare('SELECT account_id, created_time FROM accounts WHERE account_id = ?'),
+    listAccounts: db.prepare('SELECT account_id, created_time FROM accounts ORDER BY created_time, account_id'),
+    putKey: db.prepare(
+      `INSERT INTO access_keys (access_key_id, access_key_secret, account_id, principal, status, created_time)
+       VALUES (@accessKeyId, @accessKeySecret, @accountId, @principal, @status, @createdTime)
+       ON CONFLICT(access_key_id) DO UPDATE SET access_key_secret = excluded.access_key_secret, status = excluded.status`,
+    ),
+    getKey: db.prepare('SELECT * FROM access_keys WHERE access_key_id = ?'),
+    listKeys: db.prepare('SELECT * FROM access_keys WHERE account_id = ? ORDER BY created_time'),
+    insertFunction: db.prepare(
+      `INSERT INTO functions (account_id, function_name, function_id, revision, config, code_blob_key, code_checksum, code_size, created_time, last_modified_time)
+       VALUES (@accountId, @functionName, @functionId, @revision, @config, @codeBlobKey, @codeChecksum, @codeSize, @createdTime, @lastModifiedTime)`,
+    ),
+    getFunction: db.prepare('SELECT * FROM functions WHERE account_id = ? AND function_name = ?'),
+    updateFunction: db.prepare(
+      `UPDATE functions SET revision = @revision, config = @config, code_blob_key = @codeBlobKey, code_checksum = @codeChecksum,
+         code_size = @codeSize, last_modified_time = @lastModifiedTime
+       WHERE account_id = @accountId AND function_name = @functionName AND revision = @expectedRevision`,
+    ),
+    deleteFunction: db.prepare('DELETE FROM functions WHERE account_id = ? AND function_name = ?'),
+    listFunctions: db.prepare(
+      `SELECT * FROM functions WHERE account_id = @accountId AND function_name > @after
+         AND substr(function_name, 1, length(@prefix)) = @prefix
+       ORDER BY function_name LIMIT @limit`,
+    ),
+  };
+
+  const functionParams = (r: FunctionRecord) => ({ ...r, config: JSON.stringify(r.config) });
+
+  return {
+    createAccount(a: AccountRecord) {
+      stmt.insertAccount.run(a.accountId, a.createdTime);
+    },
+    getAccount(accountId) {
+      const r = stmt.getAccount.get(accountId) as { account_id: string; created_time: string } | undefined;
+      return r && { accountId: r.account_id, createdTime: r.created_time };
+    },
+    listAccounts() {
+      return (stmt.listAccounts.all() as { account_id: string; created_time: string }[]).map((r) => ({ accountId: r.account_id, createdTime: r.created_time }));
+    },
+    putAccessKey(k) {
+      stmt.putKey.run(k);
+    },
+    getAccessKey(id) {
+      const r = stmt.getKey.get(id) as AccessKeyRow | undefined;
+      return r && toAccessKey(r);
+    },
+    listAccessKeys(accountId) {
+      return (stmt.listKeys.all(accountId) as AccessKeyRow[]).map(toAccessKey);
+    },
+    createFunction(record) {
+      try {
+        stmt.insertFunction.run(functionParams(record));
+      } catch (e: unknown) {
+        if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+          throw new PlatformError('FunctionAlreadyExists', `function '${record.functionName}' already exists`, { cause: e });
+        }
+        throw e;
+      }
+    },
+    getFunction(accountId, functionName) {
+      const r = stmt.getFunction.get(accountId, functionName) as FunctionRow | undefined;
+      return r && toFunction(r);
+    },
+    updateFunction(record, expectedRevision) {
+      const res = stmt.updateFunction.run({ ...functionParams(record), expectedRevision });
+      if (res.changes === 1) return;
+      if (!stmt.getFunction.get(record.accountId, record.functionName)) {
+        throw new PlatformError('FunctionNotFound', `function '${record.functionName}' does not exist`);
+      }
+      throw new PlatformError('ConcurrentUpdateError', `function '${record.functionName}' was changed by another request; retry`);
+    },
+    deleteFunction(accountId, functionName) {
+      return stmt.deleteFunction.run(accountId, functionName).changes > 0;
+    },
+    listFunctions(accountId, { prefix = '', limit, nextToken }): ListPage<FunctionRecord> {
+      const rows = stmt.listFunctions.all({ accountId, prefix, after: nextToken ?? '', limit: limit + 1 }) as FunctionRow[];
+      const items = rows.slice(0, limit).map(toFunction);
+      return { items, nextToken: rows.length > limit ? items.at(-1)?.functionName : undefined };
+    },
+    close() {
+      if (db.open) db.close();
+    },
+  };
+}

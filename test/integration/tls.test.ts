@@ -1,0 +1,64 @@
+/** The HTTPS listener: TLS 1.2 and later only, with the generated ECDSA certificate. */
+import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
+import fs from 'node:fs';
+import https from 'node:https';
+import type { SecureVersion } from 'node:tls';
+import { after, before, describe, test } from 'node:test';
+import { createTestPlatform, type Platform } from '../../src/platform.js';
+import { $FC, $dara, createFcClient } from '../helpers/sdk.js';
+
+function handshake(port: number, ca: string, version: SecureVersion): Promise<{ protocol: string | null; status: number }> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      { host: '127.0.0.1', port, path: '/2023-03-30/functions', ca, minVersion: version, maxVersion: version, ciphers: 'DEFAULT@SECLEVEL=0' },
+      (res) => {
+        res.resume();
+        resolve({ protocol: (res.socket as import('node:tls').TLSSocket).getProtocol(), status: res.statusCode ?? 0 });
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('HTTPS listener', () => {
+  let platform: Platform;
+  let ca: string;
+  before(async () => {
+    platform = await createTestPlatform();
+    ca = fs.readFileSync(platform.tlsCertFile, 'utf8');
+  });
+  after(() => platform.close());
+
+  test('the generated certificate is ECDSA P-256 signed with SHA-256 and names localhost and 127.0.0.1', () => {
+    const cert = new X509Certificate(ca);
+    assert.equal(cert.publicKey.asymmetricKeyType, 'ec');
+    assert.match(cert.subjectAltName ?? '', /DNS:localhost/);
+    assert.match(cert.subjectAltName ?? '', /IP Address:127\.0\.0\.1/);
+    assert.match(cert.toLegacyObject().asn1Curve ?? '', /prime256v1/);
+    const key = fs.readFileSync(`${platform.config.dataDir}/tls/key.pem`);
+    assert.ok(key.length > 0);
+    assert.equal(fs.statSync(`${platform.config.dataDir}/tls/key.pem`).mode & 0o777, 0o600);
+  });
+
+  test('accepts TLS 1.2 and TLS 1.3', async () => {
+    assert.equal((await handshake(platform.httpsPort, ca, 'TLSv1.2')).protocol, 'TLSv1.2');
+    assert.equal((await handshake(platform.httpsPort, ca, 'TLSv1.3')).protocol, 'TLSv1.3');
+  });
+
+  for (const version of ['TLSv1', 'TLSv1.1'] as const) {
+    test(`refuses a ${version} handshake`, async () => {
+      await assert.rejects(handshake(platform.httpsPort, ca, version), (e: NodeJS.ErrnoException) => {
+        assert.match(String(e.code), /PROTOCOL_VERSION|UNSUPPORTED_PROTOCOL|NO_PROTOCOLS|WRONG_VERSION/);
+        return true;
+      });
+    });
+  }
+
+  test('the official SDK works over HTTPS', async () => {
+    const client = createFcClient({ endpoint: `127.0.0.1:${platform.httpsPort}`, protocol: 'https', accessKeyId: platform.defaultAccount.accessKeyId, accessKeySecret: platform.defaultAccount.accessKeySecret });
+    const r = await client.listFunctionsWithOptions(new $FC.ListFunctionsRequest({}), {}, new $dara.RuntimeOptions({ ignoreSSL: true }));
+    assert.deepEqual(r.body!.functions, []);
+  });
+});
