@@ -33,6 +33,7 @@ function send(res: ServerResponse, requestId: string, reply: Reply): void {
   if (reply.json !== undefined) {
     const body = JSON.stringify(reply.json);
     headers['content-type'] = 'application/json';
+    headers['content-length'] = String(Buffer.byteLength(body));
     res.writeHead(reply.status, headers);
     res.end(body);
     return;
@@ -43,6 +44,7 @@ function send(res: ServerResponse, requestId: string, reply: Reply): void {
     (body as NodeJS.ReadableStream).on('error', () => res.destroy()).pipe(res);
     return;
   }
+  if (reply.status !== 204) headers['content-length'] = String(body ? body.length : 0);
   res.writeHead(reply.status, headers);
   res.end(body);
 }

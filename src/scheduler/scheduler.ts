@@ -22,7 +22,7 @@ import type { InstanceInfo, InvocationOutcome, InvocationRequest } from './types
 
 /** An invocation could not run because its instance failed to initialize: a function error. */
 class InitializationFailedError extends Error {
-  constructor(readonly body: FunctionErrorBody, readonly log: string | undefined) {
+  constructor(readonly body: FunctionErrorBody, readonly log: string | undefined, readonly instanceId: string) {
     super(body.errorMessage);
   }
 }
@@ -115,11 +115,11 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     }, initTimeoutMs);
     try {
       const outcome = await sandbox.channel.assign(buildAssignHeader({ fn: inst.fn, instanceId: inst.id, codeDirInside: sandbox.codeDirInside, region: config.region, initRequestId }));
-      if (!outcome.ok) throw new InitializationFailedError(outcome.error, outcome.log);
+      if (!outcome.ok) throw new InitializationFailedError(outcome.error, outcome.log, inst.id);
     } catch (e: unknown) {
       if (e instanceof ChannelClosedError) {
         const msg = timedOut ? `Function initialization timed out after ${initTimeoutMs / 1000} seconds` : 'Process exited unexpectedly during initialization';
-        throw new InitializationFailedError({ errorMessage: msg, errorType: timedOut ? 'InitializationTimeout' : 'ProcessExited', stackTrace: [] }, inst.linesOf(initRequestId));
+        throw new InitializationFailedError({ errorMessage: msg, errorType: timedOut ? 'InitializationTimeout' : 'ProcessExited', stackTrace: [] }, inst.linesOf(initRequestId), inst.id);
       }
       throw e;
     } finally {
@@ -232,7 +232,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         inst = await acquire(fn);
       } catch (e: unknown) {
         if (!(e instanceof InitializationFailedError)) throw e;
-        return { instanceId: '', body: Buffer.from(JSON.stringify(e.body)), errorType: 'UnhandledInvocationError', log: request.isLogTail ? e.log : undefined, durationMs: 0 };
+        return { instanceId: e.instanceId, body: Buffer.from(JSON.stringify(e.body)), errorType: 'UnhandledInvocationError', log: request.isLogTail ? e.log : undefined, durationMs: 0 };
       }
       const outcome = await run(inst, fn, request);
       events.emit('invocation:completed', {

@@ -1,12 +1,15 @@
 /** Builds official @alicloud/fc20230330 SDK clients pointed at an openfc endpoint. */
 import FC20230330Module, * as $FC from '@alicloud/fc20230330';
+export type { FCClient };
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import * as $dara from '@darabonba/typescript';
 import { Readable } from 'node:stream';
 
-type FCClient = InstanceType<typeof FC20230330Module>;
-// The package is CommonJS with `exports.default = Client`; through ESM interop the class may sit one level down.
-const FC20230330 = ((FC20230330Module as unknown as { default?: typeof FC20230330Module }).default ?? FC20230330Module) as typeof FC20230330Module;
+type FCClient = FC20230330Module.default;
+type FCClientClass = new (config: $OpenApiUtil.Config) => FCClient;
+// The package is CommonJS with `exports.default = Client`; through ESM interop the class sits one level down.
+const interop = FC20230330Module as unknown as FCClientClass | { default: FCClientClass };
+const FC20230330: FCClientClass = typeof interop === 'function' ? interop : interop.default;
 
 export { $FC, $dara };
 

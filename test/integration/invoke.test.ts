@@ -125,7 +125,7 @@ describe('sync invocation', () => {
       { 'index.js': `exports.handler = async (event, context) => { const id = String(event); console.log("start " + id); await fetch(${JSON.stringify(barrier.url + '/wait')}); console.log("end " + id); return process.env.FC_INSTANCE_ID; };` },
       { instanceConcurrency: 10 },
     );
-    const ids = ['a1', 'b2', 'c3', 'd4', 'e5'];
+    const ids = ['alpha-x', 'bravo-x', 'charlie-x', 'delta-x', 'echo-x'];
     const pending = ids.map((id) => invoke(client, name, id, { logTail: true }));
     await barrier.arrived(5);
     barrier.release();

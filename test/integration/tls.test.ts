@@ -50,7 +50,8 @@ describe('HTTPS listener', () => {
   for (const version of ['TLSv1', 'TLSv1.1'] as const) {
     test(`refuses a ${version} handshake`, async () => {
       await assert.rejects(handshake(platform.httpsPort, ca, version), (e: NodeJS.ErrnoException) => {
-        assert.match(String(e.code), /PROTOCOL_VERSION|UNSUPPORTED_PROTOCOL|NO_PROTOCOLS|WRONG_VERSION/);
+        // alert 70 (protocol_version) comes from the server: the client offered the old version and was refused
+        assert.match(e.message, /alert protocol version/);
         return true;
       });
     });

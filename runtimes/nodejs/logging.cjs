@@ -1,0 +1,80 @@
+// Per-invocation logging inside a Node.js instance: FC's line format, the Start/End markers, and a
+// bounded per-invocation buffer (AsyncLocalStorage) so each invocation's log tail is its own.
+'use strict';
+
+const util = require('util');
+const { AsyncLocalStorage } = require('async_hooks');
+
+const TAIL_BYTES = 4096;
+const KEEP_BYTES = 8192;
+const als = new AsyncLocalStorage();
+const writeOut = process.stdout.write.bind(process.stdout);
+const writeErr = process.stderr.write.bind(process.stderr);
+
+/** A log record for one invocation (or hook run). */
+function createRecord(requestId, keepTail) {
+  return { requestId, keepTail, parts: [], bytes: 0 };
+}
+
+function keep(rec, text) {
+  if (!rec.keepTail) return;
+  const n = Buffer.byteLength(text);
+  rec.parts.push(text);
+  rec.bytes += n;
+  while (rec.bytes > KEEP_BYTES && rec.parts.length > 1) rec.bytes -= Buffer.byteLength(rec.parts.shift());
+}
+
+/** Writes a line attributed to `rec` (or the current invocation). */
+function line(rec, text) {
+  const out = text + '\n';
+  writeOut(out);
+  if (rec) keep(rec, out);
+}
+
+function emit(level, args) {
+  const rec = als.getStore();
+  const msg = util.format.apply(null, args);
+  if (!rec) return void writeOut(msg + '\n');
+  line(rec, `${new Date().toISOString()} ${rec.requestId} [${level}] ${msg}`);
+}
+
+/** The last 4 KB of the record's lines, cut on a character boundary. */
+function tail(rec) {
+  if (!rec.keepTail) return undefined;
+  let b = Buffer.from(rec.parts.join(''), 'utf8');
+  if (b.length > TAIL_BYTES) {
+    let start = b.length - TAIL_BYTES;
+    while (start < b.length && (b[start] & 0xc0) === 0x80) start++;
+    b = b.subarray(start);
+  }
+  return b.toString('utf8');
+}
+
+function install() {
+  console.log = (...a) => emit('info', a);
+  console.info = (...a) => emit('info', a);
+  console.warn = (...a) => emit('warn', a);
+  console.error = (...a) => emit('error', a);
+  console.debug = (...a) => emit('debug', a);
+  console.trace = (...a) => emit('info', ['Trace: ' + util.format.apply(null, a) + '\n' + new Error().stack.split('\n').slice(2).join('\n')]);
+  const wrap = (write) =>
+    function (chunk, encoding, cb) {
+      const rec = als.getStore();
+      if (rec) keep(rec, typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return write(chunk, encoding, cb);
+    };
+  process.stdout.write = wrap(writeOut);
+  process.stderr.write = wrap(writeErr);
+}
+
+function createLogger() {
+  return {
+    debug: (...a) => emit('debug', a),
+    info: (...a) => emit('info', a),
+    warn: (...a) => emit('warn', a),
+    error: (...a) => emit('error', a),
+    log: (...a) => emit('info', a),
+  };
+}
+
+module.exports = { als, createRecord, line, tail, install, createLogger };
