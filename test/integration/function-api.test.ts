@@ -3,9 +3,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { createZip } from '../../src/functions/index.js';
+import { createTestPlatform } from '../../src/platform.js';
 import { $FC, createFcClient, invoke, rejectionOf } from '../helpers/sdk.js';
 import { createFunctionInput, uniqueName, zipBase64 } from '../helpers/functions.js';
 import { startServe, type ServeProcess } from '../helpers/serve-process.js';
+import { buildRawZip, type RawEntry } from '../helpers/raw-zip.js';
 
 describe('function API through the official SDK', () => {
   let serve: ServeProcess;
@@ -164,10 +166,53 @@ describe('function validation (reference §12)', () => {
     assert.equal((await client.getFunction(name, new $FC.GetFunctionRequest({}))).body!.memorySize, 128);
   });
 
+  const malicious: [string, RawEntry[]][] = [
+    ['a zip-slip entry', [{ name: 'index.js', data: 'x' }, { name: '../../../../escaped-by-zip-slip.txt', data: 'pwned' }]],
+    ['an absolute path', [{ name: '/tmp/escaped-absolute.txt', data: 'pwned' }]],
+    ['a symlink escaping the package', [{ name: 'link', data: '/etc', mode: 0o120777 }]],
+    ['a write through a symlink', [{ name: 'up', data: '.', mode: 0o120777 }, { name: 'up/../../escaped-through-link.txt', data: 'pwned' }]],
+  ];
+  for (const [what, entries] of malicious) {
+    test(`a code package with ${what} is InvalidArgument and nothing is written outside`, async () => {
+      const before = fs.readdirSync(serve.dataDir, { recursive: true }).length;
+      const body = await createFunctionInput(uniqueName());
+      body.code = new $FC.InputCodeLocation({ zipFile: buildRawZip(entries).toString('base64') });
+      const err = await rejectionOf(client.createFunction(new $FC.CreateFunctionRequest({ body })));
+      assert.equal(err.code, 'InvalidArgument', err.message);
+      for (const f of ['escaped-by-zip-slip.txt', 'escaped-absolute.txt', 'escaped-through-link.txt']) {
+        assert.equal(fs.existsSync(`/tmp/${f}`), false);
+        assert.equal(fs.existsSync(`${serve.dataDir}/${f}`), false);
+      }
+      assert.ok(fs.readdirSync(serve.dataDir, { recursive: true }).length <= before + 1, 'no stray files in the data dir');
+    });
+  }
+
+  test('a failed update leaves the function and its code as they were', async () => {
+    const name = uniqueName();
+    await client.createFunction(new $FC.CreateFunctionRequest({ body: await createFunctionInput(name, { 'index.js': 'exports.handler = async () => "intact";' }) }));
+    const err = await rejectionOf(client.updateFunction(name, new $FC.UpdateFunctionRequest({
+      body: new $FC.UpdateFunctionInput({ code: new $FC.InputCodeLocation({ zipFile: buildRawZip([{ name: '../evil', data: 'x' }]).toString('base64') }) }),
+    })));
+    assert.equal(err.code, 'InvalidArgument');
+    assert.equal((await invoke(client, name)).body.toString(), 'intact');
+  });
+
   test('a code package that is not a zip is InvalidArgument', async () => {
     const body = await createFunctionInput(uniqueName());
     body.code = new $FC.InputCodeLocation({ zipFile: Buffer.from('not a zip at all').toString('base64') });
     const err = await rejectionOf(client.createFunction(new $FC.CreateFunctionRequest({ body })));
     assert.equal(err.code, 'InvalidArgument');
+  });
+});
+
+describe('code package limits', () => {
+  test('a zip bomb stops at the configured unpacked limit with EntityTooLarge', async () => {
+    await using platform = await createTestPlatform({ maxCodeUnpackedBytes: 8 * 1024 * 1024 });
+    const client = createFcClient({ endpoint: platform.endpoints.http!.replace('http://', ''), accessKeyId: platform.defaultAccount.accessKeyId, accessKeySecret: platform.defaultAccount.accessKeySecret });
+    const body = await createFunctionInput(uniqueName());
+    body.code = new $FC.InputCodeLocation({ zipFile: buildRawZip([{ name: 'zeros.bin', data: Buffer.alloc(64 * 1024 * 1024), deflate: true }]).toString('base64') });
+    const err = await rejectionOf(client.createFunction(new $FC.CreateFunctionRequest({ body })));
+    assert.equal(err.code, 'EntityTooLarge', err.message);
+    assert.deepEqual(fs.readdirSync(`${platform.config.dataDir}/code`), [], 'nothing unpacked remains');
   });
 });

@@ -6,6 +6,7 @@ import { $FC, createFcClient, invoke, rejectionOf } from '../helpers/sdk.js';
 import { createFunctionInput, uniqueName } from '../helpers/functions.js';
 import { barrierHandler, startBarrier, type Barrier } from '../helpers/barrier.js';
 import { startServe, type ServeProcess } from '../helpers/serve-process.js';
+import { waitForFileMatch } from '../helpers/wait-for-file.js';
 
 describe('sync invocation', () => {
   let serve: ServeProcess;
@@ -48,6 +49,18 @@ describe('sync invocation', () => {
     assert.deepEqual(out, { ok: true, fn: esm, len: 3 });
     const cb = await deploy({ 'index.js': 'exports.handler = function (event, context, callback) { callback(null, "called back " + event); };' });
     assert.equal((await invoke(client, cb, 'x')).body.toString(), 'called back x');
+  });
+
+  test('loads a "type": "module" package and a handler in a nested directory', async () => {
+    const esm = await deploy({ 'package.json': '{"type":"module"}', 'src/app.js': 'export const main = async () => "esm nested";' }, {}, 'src/app.main');
+    assert.equal((await invoke(client, esm)).body.toString(), 'esm nested');
+  });
+
+  test('what an instance prints is kept in the function log file', async () => {
+    const name = await deploy({ 'index.js': 'exports.handler = async (e) => { console.log("kept line " + e); return "ok"; };' });
+    const r = await invoke(client, name, 'xyz');
+    const file = `${serve.dataDir}/logs/functions/${serve.credentials.accountId}/${name}.log`;
+    await waitForFileMatch(file, new RegExp(`${r.headers['x-fc-request-id']} \\[info\\] kept line xyz`));
   });
 
   test('gives the instance the FC environment plus its own variables, and nothing of the platform', async () => {
