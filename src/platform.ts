@@ -73,7 +73,10 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
   const config = resolveConfig(options, options.env ?? process.env);
   const clock = options.clock ?? createSystemClock();
   const logger = options.logger ?? createLogger({ level: config.logLevel });
-  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o711 });
+  // Traversable (not listable) by others: sandboxed instances run as their own uids and must reach
+  // their code under <data-dir>/code; everything secret below has its own 0700/0600 mode.
+  fs.chmodSync(config.dataDir, 0o711);
   const events = new EventBus((e) => logger.error('event listener failed', { err: coerceError(e) }));
 
   const closers: (() => Promise<void> | void)[] = [];
@@ -102,7 +105,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     const codeUrls = createCodeUrlSigner(loadOrCreateSecret(path.join(config.dataDir, 'secrets', 'url-signing.key')));
     const newRequestId = createRequestIdFactory();
 
-    const driver = SANDBOX_DRIVERS[config.sandbox]!(config);
+    const driver = SANDBOX_DRIVERS[config.sandbox]!(config, clock);
     closers.push(() => driver.close());
     if (!driver.isIsolated) {
       logger.warn(`WARNING: the '${driver.name}' sandbox driver does NOT isolate instances: function code runs as a plain process with openfc's user and can read this machine. Run only code you trust.`);

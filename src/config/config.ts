@@ -8,7 +8,7 @@ import path from 'node:path';
 import { invalidArgument } from '../errors/index.js';
 import { MAX_CODE_ENTRIES, MAX_CODE_UNPACKED_BYTES, MAX_CODE_ZIP_BASE64_BYTES, MAX_SYNC_PAYLOAD_BYTES } from './limits.js';
 
-export const SANDBOX_DRIVER_NAMES = ['process'] as const;
+export const SANDBOX_DRIVER_NAMES = ['process', 'linux'] as const;
 export type SandboxDriverName = (typeof SANDBOX_DRIVER_NAMES)[number];
 
 export interface ResolvedConfig {
@@ -46,6 +46,12 @@ export interface ResolvedConfig {
   codeUrlTtlMs: number;
   /** Allowed distance between x-acs-date and the server clock. @default 900000 (15 min) */
   signatureMaxSkewMs: number;
+  /** Linux driver: instances run without a CPU quota this long after they start. @default 20000 */
+  coldStartBoostMs: number;
+  /** Linux driver: the /16 instance network links are carved from (each instance takes a /30). @default "100.96.0.0" */
+  instanceSubnetBase: string;
+  /** Linux driver: per-instance bandwidth in each direction, in tc units. @default "1gbit" */
+  instanceBandwidth: string;
   /** Platform log level. @default "info" */
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -68,6 +74,9 @@ export const DEFAULT_CONFIG: ResolvedConfig = {
   maxCodeEntries: MAX_CODE_ENTRIES,
   codeUrlTtlMs: 5 * 60 * 1000,
   signatureMaxSkewMs: 15 * 60 * 1000,
+  coldStartBoostMs: 20_000,
+  instanceSubnetBase: '100.96.0.0',
+  instanceBandwidth: '1gbit',
   logLevel: 'info',
 };
 
@@ -86,7 +95,7 @@ export const ENV_VARS: Record<string, keyof ResolvedConfig> = {
 
 const NUMERIC_KEYS = new Set<keyof ResolvedConfig>([
   'httpsPort', 'httpPort', 'idleTimeoutMs', 'instanceStartTimeoutMs', 'maxSyncPayloadBytes', 'maxCodeZipBase64Bytes',
-  'maxCodeUnpackedBytes', 'maxCodeEntries', 'codeUrlTtlMs', 'signatureMaxSkewMs',
+  'maxCodeUnpackedBytes', 'maxCodeEntries', 'codeUrlTtlMs', 'signatureMaxSkewMs', 'coldStartBoostMs',
 ]);
 
 function checkPort(name: string, v: number, allowDisabled: boolean): void {

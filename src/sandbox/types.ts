@@ -20,11 +20,24 @@ export interface SandboxSpec {
   /** Runtime family that boots inside (`nodejs`). */
   readonly runtimeFamily: 'nodejs';
   readonly memoryMb: number;
+  /** vCPUs after the cold-start boost (the CPU quota is memory-proportional, see docs/sandbox.md). */
+  readonly cpu: number;
+  /** Size of the instance's /tmp. */
+  readonly diskSizeMb: number;
+  /** `internet`: outbound access through the host; `none`: loopback only. */
+  readonly network: 'none' | 'internet';
   /** The unpacked code directory on the host; the driver makes it visible (read-only) to the runtime. */
   readonly codeDir: string;
 }
 
 export type SandboxExit = { readonly code: number | null; readonly signal: string | null; readonly isOom: boolean };
+
+/** What the driver enforces, for warnings and GetFunction/ListInstances. */
+export interface SandboxIsolation {
+  readonly isIsolated: boolean;
+  /** Things this driver on this host cannot enforce. */
+  readonly gaps: readonly string[];
+}
 
 /** A started sandbox with a connected runtime. */
 export interface Sandbox {

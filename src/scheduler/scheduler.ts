@@ -95,7 +95,10 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const log = logger.child({ instanceId: inst.id, accountId: inst.fn.accountId, functionName: inst.fn.functionName });
     const startedAt = clock.now();
     const codeDir = await codeCache.ensureUnpacked(inst.fn.codeBlobKey);
-    const sandbox = await driver.start({ sandboxId: inst.id, runtimeFamily: 'nodejs', memoryMb: cfg.memorySize, codeDir });
+    const sandbox = await driver.start({
+      sandboxId: inst.id, runtimeFamily: 'nodejs', memoryMb: cfg.memorySize, cpu: cfg.cpu, diskSizeMb: cfg.diskSize,
+      network: cfg.internetAccess === false ? 'none' : 'internet', codeDir,
+    });
     inst.sandbox = sandbox;
     sandbox.onOutput((chunk) => {
       inst.recordOutput(chunk);

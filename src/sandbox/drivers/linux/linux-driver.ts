@@ -1,0 +1,176 @@
+/**
+ * @module sandbox/drivers/linux/linux-driver
+ * The `linux` sandbox driver: each instance runs under bubblewrap in its own namespaces, as its
+ * own host uid, in its own cgroup (memory = memorySize, CPU proportional to memory after a
+ * cold-start boost, pids limit, freezer), under a seccomp filter, with a network namespace wired
+ * to the function's mode. openfc talks to it only through the unix socket in its run dir.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PlatformError } from '../../../errors/index.js';
+import type { Clock } from '../../../time/clock.js';
+import { listenForRuntime, type InstanceChannel } from '../../channel/index.js';
+import type { Sandbox, SandboxDriver, SandboxExit, SandboxSpec } from '../../types.js';
+import { buildBwrapArgs } from './bwrap-args.js';
+import { CPU_PERIOD_US, createCgroupManager, type InstanceCgroup } from './cgroups.js';
+import type { HostCheck } from './host-check.js';
+import { createNetworkManager, type NetworkManager } from './network.js';
+import { buildSeccompFilter } from './seccomp.js';
+
+export const LINUX_DRIVER_NAME = 'linux';
+const RUNTIMES_DIR = fileURLToPath(new URL('../../../../runtimes', import.meta.url));
+const HEAP_SHARE = 0.75;
+/** Processes + threads per instance (FC's documented limit). */
+const PIDS_MAX = 1024;
+/** Host uids for instances: UID_BASE + slot. */
+const UID_BASE = 200_000;
+const MAX_SLOTS = 16_000;
+/** Joins the cgroups given as arguments, then execs the rest: Node has no pre-exec hook to do it. */
+const JOIN_CGROUPS_SCRIPT = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1"; shift; n=$((n-1)); done; exec "$@"';
+
+export interface LinuxDriverOptions {
+  readonly runRoot: string;
+  readonly startTimeoutMs: number;
+  /** The instance runs without a CPU quota for this long after it starts. @default 20000 */
+  readonly coldStartBoostMs: number;
+  readonly subnetBase: string;
+  readonly bandwidth: string;
+  readonly host: HostCheck;
+  readonly clock: Clock;
+}
+
+export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
+  if (!options.host.isUsable || !options.host.cgroups) throw new PlatformError('ServiceUnavailable', `the linux sandbox driver cannot run here: ${options.host.problems.join('; ')}`);
+  const cgroups = createCgroupManager(options.host.cgroups);
+  cgroups.sweep();
+  const network: NetworkManager | undefined = options.host.hasNetworking ? createNetworkManager({ subnetBase: options.subnetBase, bandwidth: options.bandwidth }) : undefined;
+  const seccomp = buildSeccompFilter();
+  fs.mkdirSync(options.runRoot, { recursive: true, mode: 0o711 });
+  const freeSlots: number[] = [];
+  let nextSlot = 0;
+  const live = new Set<Sandbox>();
+  const takeSlot = () => {
+    const s = freeSlots.pop() ?? nextSlot++;
+    if (s >= MAX_SLOTS) throw new PlatformError('ResourceExhausted', 'no sandbox slot is free on this node');
+    return s;
+  };
+
+  async function start(spec: SandboxSpec): Promise<Sandbox> {
+    if (spec.network === 'internet' && !network) throw new PlatformError('ServiceUnavailable', 'this node cannot give instances network access (nftables/iproute2 missing); set internetAccess to false');
+    const slot = takeSlot();
+    const uid = UID_BASE + slot;
+    const runDir = path.join(options.runRoot, spec.sandboxId);
+    fs.mkdirSync(runDir, { mode: 0o711 });
+    let cgroup: InstanceCgroup | undefined;
+    let net: ReturnType<NetworkManager['attach']> | undefined;
+    let server: Awaited<ReturnType<typeof listenForRuntime>>['server'] | undefined;
+    let boostTimer: ReturnType<Clock['setTimeout']> | undefined;
+    const release = async () => {
+      options.clock.clearTimeout(boostTimer);
+      server?.close();
+      cgroup?.killAll();
+      await cgroup?.remove().catch(() => undefined);
+      net?.release();
+      fs.rmSync(runDir, { recursive: true, force: true });
+      freeSlots.push(slot);
+    };
+    try {
+      const listening = await listenForRuntime(path.join(runDir, 'fc.sock'));
+      server = listening.server;
+      cgroup = cgroups.create(spec.sandboxId, { memoryBytes: spec.memoryMb * 1024 * 1024, cpuQuotaUs: null, pidsMax: PIDS_MAX });
+      net = network?.attach(slot, spec.network) ?? { release() {} };
+      const bwrap = buildBwrapArgs({
+        codeDir: spec.codeDir, runDir, runtimesDir: RUNTIMES_DIR, diskSizeBytes: spec.diskSizeMb * 1024 * 1024,
+        isNetworkUnshared: !net.netnsPath, heapMb: Math.max(32, Math.floor(spec.memoryMb * HEAP_SHARE)), seccompFd: 3, statusFd: 4,
+      });
+      const argsFile = Buffer.from(bwrap.options.map((a) => a + '\0').join(''));
+      const command = [
+        ...(net.netnsPath ? ['nsenter', `--net=${net.netnsPath}`] : []),
+        'setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', '--inh-caps=-all',
+        'bwrap', '--args', '5', ...bwrap.command,
+      ];
+      const child = spawn('/bin/sh', ['-c', JOIN_CGROUPS_SCRIPT, 'sh', String(cgroup.procsFiles.length), ...cgroup.procsFiles, ...command], {
+        env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
+        cwd: '/',
+        stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
+      });
+      const stdio = child.stdio as unknown as (NodeJS.WritableStream & NodeJS.ReadableStream)[];
+      for (const fd of [3, 4, 5]) stdio[fd]!.on('error', () => undefined);
+      stdio[3]!.end(seccomp);
+      stdio[5]!.end(argsFile);
+      stdio[4]!.resume();
+      const instCgroup = cgroup;
+      const exited = new Promise<SandboxExit>((resolve) => {
+        child.once('exit', (code, signal) => resolve({ code, signal, isOom: instCgroup.oomKillCount() > 0 }));
+        child.once('error', () => resolve({ code: null, signal: null, isOom: false }));
+      });
+      const outputListeners: ((chunk: Buffer) => void)[] = [];
+      const onOutput = (chunk: Buffer) => outputListeners.forEach((fn) => fn(chunk));
+      child.stdout!.on('data', onOutput);
+      child.stderr!.on('data', onOutput);
+      let startErr = '';
+      child.stderr!.on('data', (c: Buffer) => (startErr = (startErr + c.toString()).slice(-2000)));
+
+      let timer: NodeJS.Timeout | undefined;
+      let channel: InstanceChannel;
+      try {
+        channel = await Promise.race([
+          listening.connection,
+          exited.then((e) => Promise.reject(new PlatformError('InternalServerError', `the sandbox exited before its runtime connected (code ${e.code}): ${startErr.trim().split('\n')[0]}`))),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new PlatformError('InternalServerError', `the sandbox runtime did not connect within ${options.startTimeoutMs} ms`)), options.startTimeoutMs);
+          }),
+        ]);
+        await channel.hello;
+      } finally {
+        clearTimeout(timer);
+        server.close();
+      }
+      boostTimer = options.clock.setTimeout(() => {
+        try {
+          instCgroup.setCpuQuota(spec.cpu * CPU_PERIOD_US);
+        } catch {
+          /* the instance is already gone */
+        }
+      }, options.coldStartBoostMs);
+      boostTimer.unref();
+
+      let destroyed: Promise<void> | undefined;
+      const sandbox: Sandbox = {
+        id: spec.sandboxId,
+        channel,
+        codeDirInside: '/code',
+        exited,
+        onOutput: (fn) => outputListeners.push(fn),
+        destroy() {
+          destroyed ??= (async () => {
+            channel.close();
+            instCgroup.killAll();
+            await exited;
+            await release();
+            live.delete(sandbox);
+          })();
+          return destroyed;
+        },
+      };
+      channel.onClose(() => instCgroup.killAll());
+      live.add(sandbox);
+      return sandbox;
+    } catch (e: unknown) {
+      await release();
+      throw e;
+    }
+  }
+
+  return {
+    name: LINUX_DRIVER_NAME,
+    isIsolated: true,
+    start,
+    async close() {
+      await Promise.all([...live].map((s) => s.destroy()));
+      network?.close();
+    },
+  };
+}
