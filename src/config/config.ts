@@ -46,6 +46,8 @@ export interface ResolvedConfig {
   codeUrlTtlMs: number;
   /** Allowed distance between x-acs-date and the server clock. @default 900000 (15 min) */
   signatureMaxSkewMs: number;
+  /** An instance with nothing in flight is frozen after this long (drivers that can freeze). @default 100 */
+  freezeAfterIdleMs: number;
   /** Linux driver: instances run without a CPU quota this long after they start. @default 20000 */
   coldStartBoostMs: number;
   /** Linux driver: the /16 instance network links are carved from (each instance takes a /30). @default "100.96.0.0" */
@@ -74,6 +76,7 @@ export const DEFAULT_CONFIG: ResolvedConfig = {
   maxCodeEntries: MAX_CODE_ENTRIES,
   codeUrlTtlMs: 5 * 60 * 1000,
   signatureMaxSkewMs: 15 * 60 * 1000,
+  freezeAfterIdleMs: 100,
   coldStartBoostMs: 20_000,
   instanceSubnetBase: '100.96.0.0',
   instanceBandwidth: '1gbit',
@@ -95,7 +98,7 @@ export const ENV_VARS: Record<string, keyof ResolvedConfig> = {
 
 const NUMERIC_KEYS = new Set<keyof ResolvedConfig>([
   'httpsPort', 'httpPort', 'idleTimeoutMs', 'instanceStartTimeoutMs', 'maxSyncPayloadBytes', 'maxCodeZipBase64Bytes',
-  'maxCodeUnpackedBytes', 'maxCodeEntries', 'codeUrlTtlMs', 'signatureMaxSkewMs', 'coldStartBoostMs',
+  'maxCodeUnpackedBytes', 'maxCodeEntries', 'codeUrlTtlMs', 'signatureMaxSkewMs', 'coldStartBoostMs', 'freezeAfterIdleMs',
 ]);
 
 function checkPort(name: string, v: number, allowDisabled: boolean): void {

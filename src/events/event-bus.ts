@@ -9,6 +9,8 @@ export type InstanceStopReason = 'idle' | 'timeout' | 'crash' | 'oom' | 'revisio
 
 export interface EventMap {
   'instance:started': { instanceId: string; accountId: string; functionName: string; revision: number; startMs: number };
+  'instance:frozen': { instanceId: string; accountId: string; functionName: string };
+  'instance:thawed': { instanceId: string; accountId: string; functionName: string };
   'instance:stopped': { instanceId: string; accountId: string; functionName: string; reason: InstanceStopReason };
   'invocation:completed': { requestId: string; accountId: string; functionName: string; instanceId: string; durationMs: number; errorType?: string };
 }

@@ -26,7 +26,7 @@ export interface FunctionConfig {
   instanceConcurrency: number;
   environmentVariables: Record<string, string>;
   internetAccess: boolean;
-  instanceLifecycleConfig?: { initializer?: LifecycleHook; preStop?: LifecycleHook };
+  instanceLifecycleConfig?: { initializer?: LifecycleHook; preStop?: LifecycleHook; preFreeze?: LifecycleHook };
   layers: string[];
   role?: string;
   tags?: { Key: string; Value: string }[];

@@ -73,7 +73,7 @@ function validateEnv(v: unknown): Record<string, string> {
   return out;
 }
 
-function validateHook(name: 'initializer' | 'preStop', v: unknown, maxTimeout: number): LifecycleHook | undefined {
+function validateHook(name: 'initializer' | 'preStop' | 'preFreeze', v: unknown, maxTimeout: number): LifecycleHook | undefined {
   if (v === undefined || v === null) return undefined;
   if (!isObject(v)) throw invalidArgument(`instanceLifecycleConfig.${name} must be an object`);
   if (v.handler === undefined || v.handler === '') return undefined;
@@ -154,7 +154,8 @@ export function buildFunctionConfig(input: Record<string, unknown>, base: Functi
     if (!isObject(lc)) throw invalidArgument('instanceLifecycleConfig must be an object');
     const initializer = validateHook('initializer', lc.initializer, L.MAX_INITIALIZER_TIMEOUT_S);
     const preStop = validateHook('preStop', lc.preStop, L.MAX_PRESTOP_TIMEOUT_S);
-    config.instanceLifecycleConfig = { ...(initializer && { initializer }), ...(preStop && { preStop }) };
+    const preFreeze = validateHook('preFreeze', lc.preFreeze, L.MAX_PRESTOP_TIMEOUT_S);
+    config.instanceLifecycleConfig = { ...(initializer && { initializer }), ...(preStop && { preStop }), ...(preFreeze && { preFreeze }) };
   }
   if (has('layers')) {
     const layers = input.layers;

@@ -51,6 +51,9 @@ export interface Sandbox {
   destroy(): Promise<void>;
   /** Lines the runtime wrote to stdout/stderr. */
   onOutput(fn: (chunk: Buffer) => void): void;
+  /** Stops every process of the sandbox (no CPU, no timers) until thaw(); absent where the driver cannot freeze. */
+  freeze?(): Promise<void>;
+  thaw?(): Promise<void>;
 }
 
 export interface SandboxDriver {

@@ -19,6 +19,7 @@ export function buildAssignHeader(input: {
   const cfg = fn.config as FunctionConfig;
   const init = cfg.instanceLifecycleConfig?.initializer;
   const preStop = cfg.instanceLifecycleConfig?.preStop;
+  const preFreeze = cfg.instanceLifecycleConfig?.preFreeze;
   const env: Record<string, string> = {
     ...cfg.environmentVariables,
     FC_FUNC_CODE_PATH: codeDirInside.endsWith('/') ? codeDirInside : codeDirInside + '/',
@@ -47,6 +48,7 @@ export function buildAssignHeader(input: {
       timeout: cfg.timeout,
       ...(init?.handler && { initializer: init.handler, initializationTimeout: init.timeout ?? 3 }),
       ...(preStop?.handler && { preStop: preStop.handler, preStopTimeout: preStop.timeout ?? 3 }),
+      ...(preFreeze?.handler && { preFreeze: preFreeze.handler, preFreezeTimeout: preFreeze.timeout ?? 3 }),
       qualifier: 'LATEST',
       versionId: '0',
     },

@@ -27,6 +27,12 @@ export class Instance {
   sandbox: Sandbox | undefined;
   idleTimer: TimerHandle | undefined;
   stopReason: InstanceStopReason | undefined;
+  /** Pending freeze after the instance went idle. */
+  freezeTimer: TimerHandle | undefined;
+  /** A freeze in progress; an acquirer waits for it before thawing. */
+  freezing: Promise<void> | undefined;
+  thawing: Promise<void> | undefined;
+  isFrozen = false;
   /** Resolves when the instance is ready; rejects with the start failure. */
   readonly started: Promise<void>;
   #recent: Buffer[] = [];

@@ -135,10 +135,52 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     armReaper();
   }
 
+  const instanceEvent = (inst: Instance) => ({ instanceId: inst.id, accountId: inst.fn.accountId, functionName: inst.fn.functionName });
+
+  /** Freezes an idle instance (after its preFreeze hook) so it uses no CPU and its timers stop. */
+  function freeze(inst: Instance): void {
+    inst.freezeTimer = undefined;
+    const sandbox = inst.sandbox;
+    if (!sandbox?.freeze || inst.inFlight > 0 || inst.state !== 'ready' || inst.isFrozen || inst.freezing) return;
+    inst.freezing = (async () => {
+      const hook = (inst.fn.config as FunctionConfig).instanceLifecycleConfig?.preFreeze;
+      if (hook?.handler) {
+        const timer = clock.setTimeout(() => void stop(inst, 'timeout'), (hook.timeout ?? 3) * 1000);
+        try {
+          await sandbox.channel.hook('preFreeze', deps.newRequestId(clock.now()));
+        } finally {
+          clock.clearTimeout(timer);
+        }
+      }
+      if (inst.inFlight > 0 || inst.state !== 'ready') return;
+      await sandbox.freeze!();
+      inst.isFrozen = true;
+      events.emit('instance:frozen', instanceEvent(inst));
+    })()
+      .catch((e: unknown) => logger.warn('freezing an instance failed', { instanceId: inst.id, err: coerceError(e) }))
+      .finally(() => (inst.freezing = undefined));
+  }
+
+  /** Makes sure the instance runs again before an invocation is sent to it. */
+  async function thaw(inst: Instance): Promise<void> {
+    clock.clearTimeout(inst.freezeTimer);
+    inst.freezeTimer = undefined;
+    if (inst.freezing) await inst.freezing;
+    if (!inst.isFrozen) return;
+    inst.thawing ??= (async () => {
+      await inst.sandbox!.thaw!();
+      inst.isFrozen = false;
+      events.emit('instance:thawed', instanceEvent(inst));
+    })().finally(() => (inst.thawing = undefined));
+    await inst.thawing;
+  }
+
   function stop(inst: Instance, reason: InstanceStopReason): Promise<void> {
     if (inst.state === 'stopped' || inst.stopReason) return Promise.resolve();
     inst.stopReason = reason;
+    clock.clearTimeout(inst.freezeTimer);
     const task = (async () => {
+      if (inst.isFrozen || inst.freezing) await thaw(inst).catch(() => undefined);
       const cfg = inst.fn.config as FunctionConfig;
       const preStop = cfg.instanceLifecycleConfig?.preStop;
       const isGraceful = reason === 'idle' || reason === 'revision-changed' || reason === 'shutdown' || reason === 'function-deleted' || reason === 'lifetime';
@@ -177,6 +219,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       best.inFlight++;
       idleSince.delete(best);
       if (best.state === 'starting') await best.started;
+      else if (best.freezeTimer || best.freezing || best.isFrozen) await thaw(best);
       return best;
     }
     let inst!: Instance;
@@ -197,7 +240,10 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     inst.inFlight--;
     if (inst.inFlight > 0 || inst.state === 'stopped') return;
     if (!isCurrent(inst) || inst.state === 'draining') void stop(inst, 'revision-changed');
-    else idleSince.set(inst, clock.now());
+    else {
+      idleSince.set(inst, clock.now());
+      if (inst.sandbox?.freeze) inst.freezeTimer = clock.setTimeout(() => freeze(inst), config.freezeAfterIdleMs);
+    }
   }
 
   async function run(inst: Instance, fn: FunctionRecord, request: InvocationRequest): Promise<InvocationOutcome> {

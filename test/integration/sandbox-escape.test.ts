@@ -33,7 +33,7 @@ describe('Linux sandbox escape battery', { skip }, () => {
 
   before(async () => {
     process.env[MARKER] = 'host-secret-value';
-    platform = await createTestPlatform({ sandbox: 'linux' });
+    platform = await createTestPlatform({ sandbox: 'linux', freezeAfterIdleMs: 50 });
     client = createFcClient({ endpoint: platform.endpoints.http!.replace('http://', ''), accessKeyId: platform.defaultAccount.accessKeyId, accessKeySecret: platform.defaultAccount.accessKeySecret });
     await deploy('net', { internetAccess: true });
     await deploy('offline', { internetAccess: false });
@@ -120,5 +120,22 @@ describe('Linux sandbox escape battery', { skip }, () => {
     const peerAddress = (await probe('peer', 'address')).value as string;
     const r = (await probe('net', 'connect', { host: peerAddress, port: 8080 })).value;
     assert.notEqual(r, 'connected', 'another instance is unreachable');
+  });
+
+  test('an idle instance is frozen: its timers do not fire until the next invocation thaws it', async () => {
+    await deploy('ticker', { internetAccess: false });
+    const startedAt = Date.now();
+    const first = await invoke(client, fns.ticker!, JSON.stringify({ probe: 'startTicker' }));
+    const instanceId = first.headers['x-fc-instance-id'];
+    await platform.events.next('instance:frozen', (e) => e.instanceId === instanceId);
+    const frozenAt = Date.now();
+    await deploy('elsewhere', { internetAccess: false });
+    await probe('elsewhere', 'writeCode'); // a cold start elsewhere lets real time pass while the ticker is frozen
+    const thawAt = Date.now();
+    assert.ok(thawAt - frozenAt >= 30, `frozen window ${thawAt - frozenAt} ms`);
+    const during = (await probe('ticker', 'ticksBetween', { from: frozenAt + 15, to: thawAt })).value as number;
+    const before = (await probe('ticker', 'ticksBetween', { from: startedAt, to: frozenAt - 15 })).value as number;
+    assert.ok(before > 0, 'the timer ran while the instance was not frozen');
+    assert.equal(during, 0, 'no tick while frozen');
   });
 });

@@ -38,6 +38,8 @@ export interface AssignHeader {
     initializationTimeout?: number;
     preStop?: string;
     preStopTimeout?: number;
+    preFreeze?: string;
+    preFreezeTimeout?: number;
     qualifier: string;
     versionId: string;
   };

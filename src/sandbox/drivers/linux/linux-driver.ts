@@ -144,6 +144,8 @@ export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
         codeDirInside: '/code',
         exited,
         onOutput: (fn) => outputListeners.push(fn),
+        freeze: () => instCgroup.freeze(),
+        thaw: () => instCgroup.thaw(),
         destroy() {
           destroyed ??= (async () => {
             channel.close();
