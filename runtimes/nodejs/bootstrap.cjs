@@ -110,7 +110,7 @@ socket.on(
     } else if (kind === KIND.ASSIGN) {
       onAssign(header).then((r) => send(KIND.ASSIGN_RESULT, id, r));
     } else if (kind === KIND.HOOK) {
-      const handler = header.hook === 'preStop' ? assigned && assigned.function.preStop : undefined;
+      const handler = assigned && (header.hook === 'preStop' ? assigned.function.preStop : header.hook === 'preFreeze' ? assigned.function.preFreeze : undefined);
       (handler ? runHook(header.hook === 'preStop' ? 'PreStop' : 'PreFreeze', handler, header.requestId) : Promise.resolve({ ok: true })).then((r) =>
         send(KIND.HOOK_RESULT, id, r),
       );
