@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createApiHandler, createRouter, loadTlsMaterial, startListeners, LOOPBACK_HOST, type Listeners } from './api/index.js';
-import { resolveConfig, type PlatformOptions, type ResolvedConfig } from './config/index.js';
+import { DEFAULT_MEMORY_MB, DISK_SIZES_MB, resolveConfig, type PlatformOptions, type ResolvedConfig } from './config/index.js';
 import { coerceError } from './errors/index.js';
 import { EventBus } from './events/event-bus.js';
 import { createCodeCache, createCodeUrlSigner, createFunctionService, type FunctionService } from './functions/index.js';
@@ -18,7 +18,7 @@ import { createInvokeService } from './invoke/index.js';
 import { createFileFunctionLogSink } from './observability/function-logs.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createRequestIdFactory } from './observability/request-id.js';
-import { SANDBOX_DRIVERS, type SandboxDriver } from './sandbox/index.js';
+import { SANDBOX_DRIVERS, withStemCellPool, type SandboxDriver } from './sandbox/index.js';
 import { createScheduler, type Scheduler } from './scheduler/index.js';
 import { createFsBlobStore } from './store/blob/fs-blob-store.js';
 import { createSqliteMetadataStore } from './store/sqlite/sqlite-metadata-store.js';
@@ -105,7 +105,11 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     const codeUrls = createCodeUrlSigner(loadOrCreateSecret(path.join(config.dataDir, 'secrets', 'url-signing.key')));
     const newRequestId = createRequestIdFactory();
 
-    const driver = SANDBOX_DRIVERS[config.sandbox]!(config, clock);
+    const driver = withStemCellPool(SANDBOX_DRIVERS[config.sandbox]!(config, clock), {
+      sizePerKey: config.stemCellPoolSize,
+      prewarm: [{ runtimeFamily: 'nodejs', memoryMb: DEFAULT_MEMORY_MB, diskSizeMb: DISK_SIZES_MB[0], network: 'internet' }],
+      logger,
+    });
     closers.push(() => driver.close());
     if (!driver.isIsolated) {
       logger.warn(`WARNING: the '${driver.name}' sandbox driver does NOT isolate instances: function code runs as a plain process with openfc's user and can read this machine. Run only code you trust.`);

@@ -46,6 +46,8 @@ export interface ResolvedConfig {
   codeUrlTtlMs: number;
   /** Allowed distance between x-acs-date and the server clock. @default 900000 (15 min) */
   signatureMaxSkewMs: number;
+  /** Stem cells (pre-started sandboxes) kept ready per (runtime, memory, disk, network) key; 0 disables. @default 2 */
+  stemCellPoolSize: number;
   /** An instance with nothing in flight is frozen after this long (drivers that can freeze). @default 100 */
   freezeAfterIdleMs: number;
   /** Linux driver: instances run without a CPU quota this long after they start. @default 20000 */
@@ -76,6 +78,7 @@ export const DEFAULT_CONFIG: ResolvedConfig = {
   maxCodeEntries: MAX_CODE_ENTRIES,
   codeUrlTtlMs: 5 * 60 * 1000,
   signatureMaxSkewMs: 15 * 60 * 1000,
+  stemCellPoolSize: 2,
   freezeAfterIdleMs: 100,
   coldStartBoostMs: 20_000,
   instanceSubnetBase: '100.96.0.0',
@@ -93,12 +96,13 @@ export const ENV_VARS: Record<string, keyof ResolvedConfig> = {
   OPENFC_ROOT_ACCESS_KEY_SECRET: 'rootAccessKeySecret',
   OPENFC_SANDBOX: 'sandbox',
   OPENFC_IDLE_TIMEOUT_MS: 'idleTimeoutMs',
+  OPENFC_STEM_CELL_POOL_SIZE: 'stemCellPoolSize',
   OPENFC_LOG_LEVEL: 'logLevel',
 };
 
 const NUMERIC_KEYS = new Set<keyof ResolvedConfig>([
   'httpsPort', 'httpPort', 'idleTimeoutMs', 'instanceStartTimeoutMs', 'maxSyncPayloadBytes', 'maxCodeZipBase64Bytes',
-  'maxCodeUnpackedBytes', 'maxCodeEntries', 'codeUrlTtlMs', 'signatureMaxSkewMs', 'coldStartBoostMs', 'freezeAfterIdleMs',
+  'maxCodeUnpackedBytes', 'maxCodeEntries', 'codeUrlTtlMs', 'signatureMaxSkewMs', 'coldStartBoostMs', 'freezeAfterIdleMs', 'stemCellPoolSize',
 ]);
 
 function checkPort(name: string, v: number, allowDisabled: boolean): void {

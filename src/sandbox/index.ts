@@ -10,6 +10,7 @@ import type { SandboxDriver } from './types.js';
 export * from './types.js';
 export * from './channel/index.js';
 export { checkHost, type HostCheck } from './drivers/linux/host-check.js';
+export { withStemCellPool, type StemCellPoolStats } from './stem-cell-pool.js';
 
 /** The one registry of sandbox drivers, keyed by the name used in config. */
 export const SANDBOX_DRIVERS: Record<string, (config: ResolvedConfig, clock: Clock) => SandboxDriver> = {

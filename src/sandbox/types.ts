@@ -56,11 +56,38 @@ export interface Sandbox {
   thaw?(): Promise<void>;
 }
 
+/** What a stem cell is started with: everything that cannot change once its sandbox runs. */
+export interface StemCellSpec {
+  readonly cellId: string;
+  readonly runtimeFamily: 'nodejs';
+  readonly memoryMb: number;
+  readonly diskSizeMb: number;
+  readonly network: 'none' | 'internet';
+}
+
+/** A started sandbox with its runtime loaded and connected, but no function yet. */
+export interface StemCell {
+  readonly id: string;
+  readonly spec: StemCellSpec;
+  readonly exited: Promise<SandboxExit>;
+  /** Binds the function's code in, sets its limits, thaws, and hands the sandbox over. */
+  specialize(spec: SandboxSpec): Promise<Sandbox>;
+  freeze?(): Promise<void>;
+  destroy(): Promise<void>;
+}
+
 export interface SandboxDriver {
   readonly name: string;
   /** True when instances are isolated from each other and from the host. */
   readonly isIsolated: boolean;
   /** Starts a sandbox and resolves once its runtime said HELLO. */
   start(spec: SandboxSpec): Promise<Sandbox>;
+  /** Starts a sandbox with no function assigned, to be specialised later. */
+  startStemCell(spec: StemCellSpec): Promise<StemCell>;
   close(): Promise<void>;
+}
+
+/** The stem-cell key of a sandbox spec: cells are interchangeable within one key. */
+export function stemCellKey(s: { runtimeFamily: string; memoryMb: number; diskSizeMb: number; network: string }): string {
+  return `${s.runtimeFamily}/${s.memoryMb}/${s.diskSizeMb}/${s.network}`;
 }

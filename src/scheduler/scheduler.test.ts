@@ -67,6 +67,7 @@ function createScriptedDriver() {
       };
       return sandbox;
     },
+    startStemCell: () => Promise.reject(new Error('the scripted driver has no stem cells')),
     async close() {},
   };
   return { driver, pending, started, destroyed };

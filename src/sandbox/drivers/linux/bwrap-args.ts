@@ -15,6 +15,7 @@ export const CHANNEL_DIR_INSIDE = '/run/fc';
 const ETC_FILES = ['/etc/ssl', '/etc/ca-certificates', '/etc/resolv.conf', '/etc/hosts', '/etc/nsswitch.conf', '/etc/localtime', '/etc/passwd', '/etc/group'];
 
 export interface BwrapInput {
+  /** The host directory bound read-only at /code (an empty slot for a stem cell). */
   readonly codeDir: string;
   readonly runDir: string;
   readonly runtimesDir: string;

@@ -4,6 +4,10 @@
  * own host uid, in its own cgroup (memory = memorySize, CPU proportional to memory after a
  * cold-start boost, pids limit, freezer), under a seccomp filter, with a network namespace wired
  * to the function's mode. openfc talks to it only through the unix socket in its run dir.
+ *
+ * Every sandbox starts as a stem cell: an empty code slot (`<run dir>/code`, bound read-only at
+ * /code) and a runtime waiting for a function. Specialising hard-links the code into the slot,
+ * applies the function's CPU quota after the boost, and thaws the cell.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,7 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { PlatformError } from '../../../errors/index.js';
 import type { Clock } from '../../../time/clock.js';
 import { listenForRuntime, type InstanceChannel } from '../../channel/index.js';
-import type { Sandbox, SandboxDriver, SandboxExit, SandboxSpec } from '../../types.js';
+import { linkTree } from '../../link-tree.js';
+import type { Sandbox, SandboxDriver, SandboxExit, SandboxSpec, StemCell, StemCellSpec } from '../../types.js';
 import { buildBwrapArgs } from './bwrap-args.js';
 import { CPU_PERIOD_US, createCgroupManager, type InstanceCgroup } from './cgroups.js';
 import type { HostCheck } from './host-check.js';
@@ -33,7 +38,7 @@ const JOIN_CGROUPS_SCRIPT = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1
 export interface LinuxDriverOptions {
   readonly runRoot: string;
   readonly startTimeoutMs: number;
-  /** The instance runs without a CPU quota for this long after it starts. @default 20000 */
+  /** The instance runs without a CPU quota for this long after it is specialised. @default 20000 */
   readonly coldStartBoostMs: number;
   readonly subnetBase: string;
   readonly bandwidth: string;
@@ -50,42 +55,45 @@ export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
   fs.mkdirSync(options.runRoot, { recursive: true, mode: 0o711 });
   const freeSlots: number[] = [];
   let nextSlot = 0;
-  const live = new Set<Sandbox>();
+  const live = new Set<{ destroy(): Promise<void> }>();
   const takeSlot = () => {
     const s = freeSlots.pop() ?? nextSlot++;
     if (s >= MAX_SLOTS) throw new PlatformError('ResourceExhausted', 'no sandbox slot is free on this node');
     return s;
   };
 
-  async function start(spec: SandboxSpec): Promise<Sandbox> {
-    if (spec.network === 'internet' && !network) throw new PlatformError('ServiceUnavailable', 'this node cannot give instances network access (nftables/iproute2 missing); set internetAccess to false');
+  async function startStemCell(cell: StemCellSpec): Promise<StemCell> {
+    if (cell.network === 'internet' && !network) throw new PlatformError('ServiceUnavailable', 'this node cannot give instances network access (nftables/iproute2 missing); set internetAccess to false');
     const slot = takeSlot();
     const uid = UID_BASE + slot;
-    const runDir = path.join(options.runRoot, spec.sandboxId);
-    fs.mkdirSync(runDir, { mode: 0o711 });
+    const runDir = path.join(options.runRoot, cell.cellId);
+    const codeSlot = path.join(runDir, 'code');
+    fs.mkdirSync(codeSlot, { recursive: true, mode: 0o755 });
+    fs.chmodSync(runDir, 0o711);
     let cgroup: InstanceCgroup | undefined;
     let net: ReturnType<NetworkManager['attach']> | undefined;
     let server: Awaited<ReturnType<typeof listenForRuntime>>['server'] | undefined;
     let boostTimer: ReturnType<Clock['setTimeout']> | undefined;
-    const release = async () => {
-      options.clock.clearTimeout(boostTimer);
-      server?.close();
-      cgroup?.killAll();
-      await cgroup?.remove().catch(() => undefined);
-      net?.release();
-      fs.rmSync(runDir, { recursive: true, force: true });
-      freeSlots.push(slot);
-    };
+    let released: Promise<void> | undefined;
+    const release = () =>
+      (released ??= (async () => {
+        options.clock.clearTimeout(boostTimer);
+        server?.close();
+        cgroup?.killAll();
+        await cgroup?.remove().catch(() => undefined);
+        net?.release();
+        fs.rmSync(runDir, { recursive: true, force: true });
+        freeSlots.push(slot);
+      })());
     try {
       const listening = await listenForRuntime(path.join(runDir, 'fc.sock'));
       server = listening.server;
-      cgroup = cgroups.create(spec.sandboxId, { memoryBytes: spec.memoryMb * 1024 * 1024, cpuQuotaUs: null, pidsMax: PIDS_MAX });
-      net = network?.attach(slot, spec.network) ?? { release() {} };
+      cgroup = cgroups.create(cell.cellId, { memoryBytes: cell.memoryMb * 1024 * 1024, cpuQuotaUs: null, pidsMax: PIDS_MAX });
+      net = network?.attach(slot, cell.network) ?? { release() {} };
       const bwrap = buildBwrapArgs({
-        codeDir: spec.codeDir, runDir, runtimesDir: RUNTIMES_DIR, diskSizeBytes: spec.diskSizeMb * 1024 * 1024,
-        isNetworkUnshared: !net.netnsPath, heapMb: Math.max(32, Math.floor(spec.memoryMb * HEAP_SHARE)), seccompFd: 3, statusFd: 4,
+        codeDir: codeSlot, runDir, runtimesDir: RUNTIMES_DIR, diskSizeBytes: cell.diskSizeMb * 1024 * 1024,
+        isNetworkUnshared: !net.netnsPath, heapMb: Math.max(32, Math.floor(cell.memoryMb * HEAP_SHARE)), seccompFd: 3, statusFd: 4,
       });
-      const argsFile = Buffer.from(bwrap.options.map((a) => a + '\0').join(''));
       const command = [
         ...(net.netnsPath ? ['nsenter', `--net=${net.netnsPath}`] : []),
         'setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', '--inh-caps=-all',
@@ -99,7 +107,7 @@ export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
       const stdio = child.stdio as unknown as (NodeJS.WritableStream & NodeJS.ReadableStream)[];
       for (const fd of [3, 4, 5]) stdio[fd]!.on('error', () => undefined);
       stdio[3]!.end(seccomp);
-      stdio[5]!.end(argsFile);
+      stdio[5]!.end(Buffer.from(bwrap.options.map((a) => a + '\0').join('')));
       stdio[4]!.resume();
       const instCgroup = cgroup;
       const exited = new Promise<SandboxExit>((resolve) => {
@@ -107,10 +115,10 @@ export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
         child.once('error', () => resolve({ code: null, signal: null, isOom: false }));
       });
       const outputListeners: ((chunk: Buffer) => void)[] = [];
+      let startErr = '';
       const onOutput = (chunk: Buffer) => outputListeners.forEach((fn) => fn(chunk));
       child.stdout!.on('data', onOutput);
       child.stderr!.on('data', onOutput);
-      let startErr = '';
       child.stderr!.on('data', (c: Buffer) => (startErr = (startErr + c.toString()).slice(-2000)));
 
       let timer: NodeJS.Timeout | undefined;
@@ -128,38 +136,49 @@ export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
         clearTimeout(timer);
         server.close();
       }
-      boostTimer = options.clock.setTimeout(() => {
-        try {
-          instCgroup.setCpuQuota(spec.cpu * CPU_PERIOD_US);
-        } catch {
-          /* the instance is already gone */
-        }
-      }, options.coldStartBoostMs);
-      boostTimer.unref();
+      channel.onClose(() => instCgroup.killAll());
 
       let destroyed: Promise<void> | undefined;
-      const sandbox: Sandbox = {
-        id: spec.sandboxId,
-        channel,
-        codeDirInside: '/code',
+      const destroy = () =>
+        (destroyed ??= (async () => {
+          channel.close();
+          instCgroup.killAll();
+          await exited;
+          await release();
+          live.delete(handle);
+        })());
+      const handle = { destroy };
+      live.add(handle);
+
+      return {
+        id: cell.cellId,
+        spec: cell,
         exited,
-        onOutput: (fn) => outputListeners.push(fn),
         freeze: () => instCgroup.freeze(),
-        thaw: () => instCgroup.thaw(),
-        destroy() {
-          destroyed ??= (async () => {
-            channel.close();
-            instCgroup.killAll();
-            await exited;
-            await release();
-            live.delete(sandbox);
-          })();
-          return destroyed;
+        destroy,
+        async specialize(spec: SandboxSpec): Promise<Sandbox> {
+          linkTree(spec.codeDir, codeSlot);
+          boostTimer = options.clock.setTimeout(() => {
+            try {
+              instCgroup.setCpuQuota(spec.cpu * CPU_PERIOD_US);
+            } catch {
+              /* the instance is already gone */
+            }
+          }, options.coldStartBoostMs);
+          boostTimer.unref();
+          await instCgroup.thaw();
+          return {
+            id: cell.cellId,
+            channel,
+            codeDirInside: '/code',
+            exited,
+            onOutput: (fn) => outputListeners.push(fn),
+            freeze: () => instCgroup.freeze(),
+            thaw: () => instCgroup.thaw(),
+            destroy,
+          };
         },
       };
-      channel.onClose(() => instCgroup.killAll());
-      live.add(sandbox);
-      return sandbox;
     } catch (e: unknown) {
       await release();
       throw e;
@@ -169,7 +188,16 @@ export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
   return {
     name: LINUX_DRIVER_NAME,
     isIsolated: true,
-    start,
+    startStemCell,
+    async start(spec) {
+      const cell = await startStemCell({ cellId: spec.sandboxId, runtimeFamily: spec.runtimeFamily, memoryMb: spec.memoryMb, diskSizeMb: spec.diskSizeMb, network: spec.network });
+      try {
+        return await cell.specialize(spec);
+      } catch (e: unknown) {
+        await cell.destroy();
+        throw e;
+      }
+    },
     async close() {
       await Promise.all([...live].map((s) => s.destroy()));
       network?.close();

@@ -1,8 +1,9 @@
 /**
  * @module sandbox/drivers/process/process-driver
  * The `process` sandbox driver: each instance is a plain child process of openfc, started with
- * a minimal environment in its code directory. It isolates NOTHING (no namespaces, no cgroups),
- * so openfc warns loudly when it is in use. It is the fallback where the Linux driver cannot run.
+ * a minimal environment. It isolates NOTHING (no namespaces, no cgroups), so openfc warns loudly
+ * when it is in use. It is the fallback where the Linux driver cannot run. Stem cells start in /
+ * and change to the function's code directory when the function is assigned.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -12,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PlatformError } from '../../../errors/index.js';
 import { listenForRuntime, type InstanceChannel } from '../../channel/index.js';
-import type { Sandbox, SandboxDriver, SandboxExit, SandboxSpec } from '../../types.js';
+import type { Sandbox, SandboxDriver, SandboxExit, StemCell, StemCellSpec } from '../../types.js';
 
 export const PROCESS_DRIVER_NAME = 'process';
 const NODEJS_BOOTSTRAP = fileURLToPath(new URL('../../../../runtimes/nodejs/bootstrap.cjs', import.meta.url));
@@ -38,16 +39,16 @@ function chooseRunRoot(preferred: string): string {
 export function createProcessDriver(options: ProcessDriverOptions): SandboxDriver {
   const runRoot = chooseRunRoot(options.runRoot);
   fs.mkdirSync(runRoot, { recursive: true, mode: 0o700 });
-  const live = new Set<Sandbox>();
+  const live = new Set<{ destroy(): Promise<void> }>();
 
-  async function start(spec: SandboxSpec): Promise<Sandbox> {
-    const runDir = path.join(runRoot, spec.sandboxId);
+  async function startStemCell(cell: StemCellSpec): Promise<StemCell> {
+    const runDir = path.join(runRoot, cell.cellId);
     fs.mkdirSync(runDir, { recursive: true, mode: 0o700 });
     const socketPath = path.join(runDir, 'fc.sock');
     const { server, connection } = await listenForRuntime(socketPath);
-    const heapMb = Math.max(32, Math.floor(spec.memoryMb * HEAP_SHARE));
+    const heapMb = Math.max(32, Math.floor(cell.memoryMb * HEAP_SHARE));
     const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, NODEJS_BOOTSTRAP, socketPath], {
-      cwd: spec.codeDir,
+      cwd: '/',
       env: { ...BASE_ENV },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -56,17 +57,14 @@ export function createProcessDriver(options: ProcessDriverOptions): SandboxDrive
       child.once('error', () => resolve({ code: null, signal: null, isOom: false }));
     });
     const outputListeners: ((chunk: Buffer) => void)[] = [];
-    const onOutput = (chunk: Buffer) => {
-      for (const fn of outputListeners) fn(chunk);
-    };
+    const onOutput = (chunk: Buffer) => outputListeners.forEach((fn) => fn(chunk));
     child.stdout!.on('data', onOutput);
     child.stderr!.on('data', onOutput);
+    const kill = () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    };
 
     let channel: InstanceChannel | undefined;
-    const cleanup = () => {
-      server.close();
-      fs.rmSync(runDir, { recursive: true, force: true });
-    };
     let timer: NodeJS.Timeout | undefined;
     try {
       channel = await Promise.race([
@@ -78,44 +76,46 @@ export function createProcessDriver(options: ProcessDriverOptions): SandboxDrive
       ]);
       await channel.hello;
     } catch (e: unknown) {
-      child.kill('SIGKILL');
+      kill();
       channel?.close();
-      cleanup();
+      fs.rmSync(runDir, { recursive: true, force: true });
       throw e;
     } finally {
       clearTimeout(timer);
       server.close();
     }
-
+    const ch = channel;
+    ch.onClose(kill);
     let destroyed: Promise<void> | undefined;
-    const sandbox: Sandbox = {
-      id: spec.sandboxId,
-      channel,
-      codeDirInside: spec.codeDir,
+    const destroy = () =>
+      (destroyed ??= (async () => {
+        ch.close();
+        kill();
+        await exited;
+        fs.rmSync(runDir, { recursive: true, force: true });
+        live.delete(handle);
+      })());
+    const handle = { destroy };
+    live.add(handle);
+    return {
+      id: cell.cellId,
+      spec: cell,
       exited,
-      onOutput: (fn) => outputListeners.push(fn),
-      destroy() {
-        destroyed ??= (async () => {
-          channel.close();
-          if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-          await exited;
-          cleanup();
-          live.delete(sandbox);
-        })();
-        return destroyed;
+      destroy,
+      async specialize(spec): Promise<Sandbox> {
+        return { id: cell.cellId, channel: ch, codeDirInside: spec.codeDir, exited, onOutput: (fn) => outputListeners.push(fn), destroy };
       },
     };
-    channel.onClose(() => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    });
-    live.add(sandbox);
-    return sandbox;
   }
 
   return {
     name: PROCESS_DRIVER_NAME,
     isIsolated: false,
-    start,
+    startStemCell,
+    async start(spec) {
+      const cell = await startStemCell({ cellId: spec.sandboxId, runtimeFamily: spec.runtimeFamily, memoryMb: spec.memoryMb, diskSizeMb: spec.diskSizeMb, network: spec.network });
+      return cell.specialize(spec);
+    },
     async close() {
       await Promise.all([...live].map((s) => s.destroy()));
     },
