@@ -8,7 +8,7 @@
 export type InstanceStopReason = 'idle' | 'timeout' | 'crash' | 'oom' | 'revision-changed' | 'function-deleted' | 'shutdown' | 'start-failed' | 'init-failed' | 'aborted' | 'lifetime';
 
 export interface EventMap {
-  'instance:started': { instanceId: string; accountId: string; functionName: string; revision: number; startMs: number };
+  'instance:started': { instanceId: string; accountId: string; functionName: string; revision: number; startMs: number; sandboxMs: number; assignMs: number };
   'instance:frozen': { instanceId: string; accountId: string; functionName: string };
   'instance:thawed': { instanceId: string; accountId: string; functionName: string };
   'instance:stopped': { instanceId: string; accountId: string; functionName: string; reason: InstanceStopReason };

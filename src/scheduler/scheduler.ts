@@ -95,11 +95,13 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const log = logger.child({ instanceId: inst.id, accountId: inst.fn.accountId, functionName: inst.fn.functionName });
     const startedAt = clock.now();
     const codeDir = await codeCache.ensureUnpacked(inst.fn.codeBlobKey);
+    const sandboxStartedAt = clock.now();
     const sandbox = await driver.start({
       sandboxId: inst.id, runtimeFamily: 'nodejs', memoryMb: cfg.memorySize, cpu: cfg.cpu, diskSizeMb: cfg.diskSize,
       network: cfg.internetAccess === false ? 'none' : 'internet', codeDir,
     });
     inst.sandbox = sandbox;
+    const assignStartedAt = clock.now();
     sandbox.onOutput((chunk) => {
       inst.recordOutput(chunk);
       functionLogs.append(inst.fn.accountId, inst.fn.functionName, chunk);
@@ -131,7 +133,10 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     inst.transition('ready');
     const startMs = clock.now() - startedAt;
     log.debug('instance started', { startMs });
-    events.emit('instance:started', { instanceId: inst.id, accountId: inst.fn.accountId, functionName: inst.fn.functionName, revision: inst.fn.revision, startMs });
+    events.emit('instance:started', {
+      instanceId: inst.id, accountId: inst.fn.accountId, functionName: inst.fn.functionName, revision: inst.fn.revision, startMs,
+      sandboxMs: assignStartedAt - sandboxStartedAt, assignMs: clock.now() - assignStartedAt,
+    });
     armReaper();
   }
 

@@ -118,7 +118,7 @@ async function rmdirWhenEmpty(dir: string): Promise<void> {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return;
       if (code !== 'EBUSY') throw e;
-      await new Promise((r) => setTimeout(r, 5).unref());
+      await new Promise((r) => setTimeout(r, 5));
     }
   }
 }

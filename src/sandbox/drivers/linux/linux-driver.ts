@@ -21,7 +21,7 @@ import type { Sandbox, SandboxDriver, SandboxExit, SandboxSpec, StemCell, StemCe
 import { buildBwrapArgs } from './bwrap-args.js';
 import { CPU_PERIOD_US, createCgroupManager, type InstanceCgroup } from './cgroups.js';
 import type { HostCheck } from './host-check.js';
-import { createNetworkManager, type NetworkManager } from './network.js';
+import { createNetworkManager, type InstanceNetwork, type NetworkManager } from './network.js';
 import { buildSeccompFilter } from './seccomp.js';
 
 export const LINUX_DRIVER_NAME = 'linux';
@@ -71,7 +71,7 @@ export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
     fs.mkdirSync(codeSlot, { recursive: true, mode: 0o755 });
     fs.chmodSync(runDir, 0o711);
     let cgroup: InstanceCgroup | undefined;
-    let net: ReturnType<NetworkManager['attach']> | undefined;
+    let net: InstanceNetwork | undefined;
     let server: Awaited<ReturnType<typeof listenForRuntime>>['server'] | undefined;
     let boostTimer: ReturnType<Clock['setTimeout']> | undefined;
     let released: Promise<void> | undefined;
@@ -81,7 +81,7 @@ export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
         server?.close();
         cgroup?.killAll();
         await cgroup?.remove().catch(() => undefined);
-        net?.release();
+        await net?.release();
         fs.rmSync(runDir, { recursive: true, force: true });
         freeSlots.push(slot);
       })());
@@ -89,7 +89,7 @@ export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
       const listening = await listenForRuntime(path.join(runDir, 'fc.sock'));
       server = listening.server;
       cgroup = cgroups.create(cell.cellId, { memoryBytes: cell.memoryMb * 1024 * 1024, cpuQuotaUs: null, pidsMax: PIDS_MAX });
-      net = network?.attach(slot, cell.network) ?? { release() {} };
+      net = (await network?.attach(slot, cell.network)) ?? { release: async () => undefined };
       const bwrap = buildBwrapArgs({
         codeDir: codeSlot, runDir, runtimesDir: RUNTIMES_DIR, diskSizeBytes: cell.diskSizeMb * 1024 * 1024,
         isNetworkUnshared: !net.netnsPath, heapMb: Math.max(32, Math.floor(cell.memoryMb * HEAP_SHARE)), seccompFd: 3, statusFd: 4,

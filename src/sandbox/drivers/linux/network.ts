@@ -6,7 +6,7 @@
  * rules drop every packet from an instance to the host itself (openfc's listeners and anything
  * else bound on the host) and to any other instance.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 
 export type NetworkMode = 'none' | 'internet';
 const TABLE = 'openfc';
@@ -23,16 +23,25 @@ export interface InstanceNetwork {
   /** Path for `nsenter --net=`; undefined for mode none (bwrap --unshare-net). */
   readonly netnsPath?: string;
   readonly address?: string;
-  release(): void;
+  release(): Promise<void>;
 }
 
 export interface NetworkManager {
-  attach(slot: number, mode: NetworkMode): InstanceNetwork;
+  /** Wires the namespace without blocking the event loop (the commands run as child processes). */
+  attach(slot: number, mode: NetworkMode): Promise<InstanceNetwork>;
   close(): void;
 }
 
 function run(cmd: string, args: string[], input?: string): void {
   execFileSync(cmd, args, { stdio: ['pipe', 'ignore', 'pipe'], input });
+}
+
+/** Runs a command asynchronously: network setup must never block the request path. */
+function runAsync(cmd: string, args: string[], input?: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(cmd, args, (err, _out, stderr) => (err ? reject(new Error(`${cmd} ${args.join(' ')}: ${stderr || err.message}`)) : resolve()));
+    if (input !== undefined) child.stdin!.end(input);
+  });
 }
 
 function ipv4(base: string, offset: number): string {
@@ -57,38 +66,29 @@ table inet ${TABLE} {
 `);
   const live = new Set<string>();
   return {
-    attach(slot, mode) {
-      if (mode === 'none') return { release() {} };
+    async attach(slot, mode) {
+      if (mode === 'none') return { release: async () => undefined };
       const ns = `openfc-${slot}`;
       const host = `${IFACE_PREFIX}${slot}h`;
       const hostIp = ipv4(options.subnetBase, slot * 4 + 1);
       const instIp = ipv4(options.subnetBase, slot * 4 + 2);
-      try {
-        run('ip', ['netns', 'del', ns]);
-      } catch {
-        /* no stale namespace */
-      }
-      run('ip', ['netns', 'add', ns]);
-      run('ip', ['-b', '-'], [
+      await runAsync('ip', ['netns', 'del', ns]).catch(() => undefined);
+      await runAsync('ip', ['netns', 'add', ns]);
+      await runAsync('ip', ['-b', '-'], [
         `link add ${host} type veth peer name eth0 netns ${ns}`,
         `addr add ${hostIp}/30 dev ${host}`,
         `link set ${host} up`,
       ].join('\n') + '\n');
-      run('ip', ['-n', ns, '-b', '-'], ['link set lo up', `addr add ${instIp}/30 dev eth0`, 'link set eth0 up', `route add default via ${hostIp}`].join('\n') + '\n');
+      await runAsync('ip', ['-n', ns, '-b', '-'], ['link set lo up', `addr add ${instIp}/30 dev eth0`, 'link set eth0 up', `route add default via ${hostIp}`].join('\n') + '\n');
       const tbf = ['root', 'tbf', 'rate', options.bandwidth, 'burst', '1mb', 'latency', '50ms'];
-      run('tc', ['qdisc', 'add', 'dev', host, ...tbf]);
-      run('tc', ['-n', ns, 'qdisc', 'add', 'dev', 'eth0', ...tbf]);
+      await Promise.all([runAsync('tc', ['qdisc', 'add', 'dev', host, ...tbf]), runAsync('tc', ['-n', ns, 'qdisc', 'add', 'dev', 'eth0', ...tbf])]);
       live.add(ns);
       return {
         netnsPath: `/run/netns/${ns}`,
         address: instIp,
-        release() {
+        async release() {
           live.delete(ns);
-          try {
-            run('ip', ['netns', 'del', ns]);
-          } catch {
-            /* already gone */
-          }
+          await runAsync('ip', ['netns', 'del', ns]).catch(() => undefined);
         },
       };
     },
