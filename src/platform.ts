@@ -109,6 +109,8 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
       sizePerKey: config.stemCellPoolSize,
       prewarm: [{ runtimeFamily: 'nodejs', memoryMb: DEFAULT_MEMORY_MB, diskSizeMb: DISK_SIZES_MB[0], network: 'internet' }],
       logger,
+      clock,
+      refillDelayMs: 50,
     });
     closers.push(() => driver.close());
     if (!driver.isIsolated) {

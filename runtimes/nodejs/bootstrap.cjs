@@ -96,10 +96,35 @@ function onInvoke(header, event) {
   });
 }
 
+/**
+ * Self-warm before saying HELLO: run the invoke path (frames, logging, handler call, result
+ * conversion) on a throw-away handler so the first real invocation of a stem cell finds it
+ * compiled and its modules loaded.
+ */
+async function warmUp() {
+  const decode = createDecoder(() => undefined);
+  const saved = { assigned, handlerFn };
+  assigned = { function: { name: 'warmup', handler: 'w.h', memory: 128, timeout: 3, qualifier: 'LATEST', versionId: '0' }, region: '', accountId: '', instanceId: '', env: {}, codeDir: '/' };
+  handlerFn = async (event, context) => {
+    context.logger.info('warm');
+    return { ok: event.length };
+  };
+  await logging.quietly(async () => {
+    for (let i = 0; i < 200; i++) {
+      const out = await onInvoke({ requestId: 'warmup-' + i, isLogTail: i % 2 === 0 }, Buffer.from('{"warm":true}'));
+      decode(encode(KIND.INVOKE_RESULT, i + 1, out.header, out.body));
+      errorBody(new Error('warm'));
+    }
+  });
+  Module.createRequire(__filename);
+  assigned = saved.assigned;
+  handlerFn = saved.handlerFn;
+}
+
 const socket = net.connect(socketPath);
 const send = (kind, id, header, body) => socket.write(encode(kind, id, header, body));
 
-socket.on('connect', () => send(KIND.HELLO, 0, { protocol: 1, runtime: 'nodejs', pid: process.pid }));
+socket.on('connect', () => warmUp().then(() => send(KIND.HELLO, 0, { protocol: 1, runtime: 'nodejs', pid: process.pid })));
 socket.on('close', () => process.exit(0));
 socket.on('error', () => process.exit(1));
 socket.on(

@@ -25,10 +25,22 @@ function keep(rec, text) {
 }
 
 /** Writes a line attributed to `rec` (or the current invocation). */
+let isQuiet = false;
+
 function line(rec, text) {
   const out = text + '\n';
-  writeOut(out);
+  if (!isQuiet) writeOut(out);
   if (rec) keep(rec, out);
+}
+
+/** Runs fn with output suppressed (the runtime's own warm-up must print nothing). */
+async function quietly(fn) {
+  isQuiet = true;
+  try {
+    return await fn();
+  } finally {
+    isQuiet = false;
+  }
 }
 
 function emit(level, args) {
@@ -77,4 +89,4 @@ function createLogger() {
   };
 }
 
-module.exports = { als, createRecord, line, tail, install, createLogger };
+module.exports = { als, createRecord, line, tail, install, createLogger, quietly };

@@ -7,6 +7,7 @@
  */
 import { coerceError } from '../errors/index.js';
 import type { Logger } from '../observability/logger.js';
+import type { Clock } from '../time/clock.js';
 import { createInstanceId } from '../observability/request-id.js';
 import { stemCellKey, type SandboxDriver, type SandboxSpec, type StemCell, type StemCellSpec } from './types.js';
 
@@ -16,6 +17,12 @@ export interface StemCellPoolOptions {
   /** Keys filled at start (the shape most functions have); other keys fill after their first miss. */
   readonly prewarm: readonly Omit<StemCellSpec, 'cellId'>[];
   readonly logger: Logger;
+  readonly clock: Clock;
+  /**
+   * A refill waits this long after a cell is taken, so starting the next cell (a fork and exec on
+   * openfc's own thread) does not delay the cold start that took it. @default 50
+   */
+  readonly refillDelayMs: number;
 }
 
 export interface StemCellPoolStats {
@@ -84,11 +91,11 @@ export function withStemCellPool(driver: SandboxDriver, options: StemCellPoolOpt
         try {
           return await driver.start(spec);
         } finally {
-          refill(p);
+          options.clock.setTimeout(() => refill(p), options.refillDelayMs);
         }
       }
       hits++;
-      refill(p);
+      options.clock.setTimeout(() => refill(p), options.refillDelayMs);
       try {
         return await cell.specialize(spec);
       } catch (e: unknown) {
