@@ -1,37 +1,20 @@
 // Cold-start benchmark: first-invocation latency through the API (signed HTTP requests to a real
 // `openfc serve`), with and without the stem-cell pool, for each sandbox driver this host can run,
 // against the floor of `node -e 0` in a clean environment, all in one run.
-import { spawn, spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createZip } from '../../src/functions/index.js';
-import { canonicalRequest, computeSignature, parseAuthorization } from '../../src/iam/index.js';
 import { checkHost } from '../../src/sandbox/index.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { signHeaders, type BenchCredentials } from '../lib/acs3.js';
+import { ROOT, startBenchServe } from '../lib/serve.js';
 const RUNS = Number(process.env.COLD_START_RUNS ?? 30);
 
-interface Creds { accessKeyId: string; accessKeySecret: string; endpoints: { http: string } }
-
-function signedRequest(creds: Creds, method: string, pathname: string, action: string, body: Buffer, contentType: string) {
-  const host = creds.endpoints.http.replace('http://', '');
-  const headers: Record<string, string> = {
-    host, 'x-acs-action': action, 'x-acs-version': '2023-03-30', 'x-acs-date': new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    'x-acs-signature-nonce': randomBytes(16).toString('hex'), 'x-acs-content-sha256': createHash('sha256').update(body).digest('hex'), 'content-type': contentType,
-  };
-  const signed = Object.keys(headers).sort().join(';');
-  const auth = parseAuthorization({ authorization: `ACS3-HMAC-SHA256 Credential=${creds.accessKeyId},SignedHeaders=${signed},Signature=${'0'.repeat(64)}` });
-  headers.authorization = `ACS3-HMAC-SHA256 Credential=${creds.accessKeyId},SignedHeaders=${signed},Signature=${computeSignature(creds.accessKeySecret, canonicalRequest(method, pathname, headers, auth, headers['x-acs-content-sha256']!))}`;
-  return { host, headers };
-}
-
-function send(creds: Creds, method: string, pathname: string, action: string, body: Buffer, contentType = 'application/json'): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
-  const { host, headers } = signedRequest(creds, method, pathname, action, body, contentType);
-  const [hostname, port] = host.split(':');
+function send(creds: BenchCredentials, method: string, pathname: string, action: string, body: Buffer, contentType = 'application/json'): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  const headers = signHeaders(creds, method, pathname, action, body, contentType);
+  const [hostname, port] = creds.host.split(':');
   return new Promise((resolve, reject) => {
     const req = http.request({ hostname, port: Number(port), method, path: pathname, headers: { ...headers, 'content-length': String(body.length) }, agent: false }, (res) => {
       let data = '';
@@ -47,20 +30,8 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function measureOpenfc(sandbox: string, poolSize: number): Promise<number[]> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openfc-bench-cold-'));
-  const serve = spawn(process.execPath, [path.join(ROOT, 'bin/openfc.js'), 'serve', '--data-dir', dataDir, '--port', '0', '--http-port', '0', '--sandbox', sandbox, '--log-level', 'warn'], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', OPENFC_STEM_CELL_POOL_SIZE: String(poolSize) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    serve.stdout!.on('data', (c) => {
-      out += c;
-      if (out.includes('openfc ready')) resolve();
-    });
-    serve.once('exit', (code) => reject(new Error(`serve exited ${code}`)));
-  });
-  const creds = JSON.parse(fs.readFileSync(path.join(dataDir, 'credentials.json'), 'utf8')) as Creds;
+  const serve = await startBenchServe(['--sandbox', sandbox], { OPENFC_STEM_CELL_POOL_SIZE: String(poolSize) });
+  const creds = serve.creds;
   const zip = (await createZip({ 'index.js': 'exports.handler = async (event) => event;' })).toString('base64');
   const times: number[] = [];
   try {
@@ -75,9 +46,7 @@ async function measureOpenfc(sandbox: string, poolSize: number): Promise<number[
       if (r.status !== 200 || r.body !== 'ping' || r.headers['x-fc-error-type']) throw new Error(`invoke: ${r.status} ${r.body}`);
     }
   } finally {
-    serve.kill('SIGTERM');
-    await new Promise((r) => serve.once('exit', r));
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await serve.stop();
   }
   return times;
 }

@@ -122,7 +122,20 @@ async function warmUp() {
 }
 
 const socket = net.connect(socketPath);
-const send = (kind, id, header, body) => socket.write(encode(kind, id, header, body));
+let isCorked = false;
+const uncork = () => {
+  isCorked = false;
+  socket.uncork();
+};
+/** Replies produced in one tick leave in one write. */
+const send = (kind, id, header, body) => {
+  if (!isCorked) {
+    isCorked = true;
+    socket.cork();
+    process.nextTick(uncork);
+  }
+  socket.write(encode(kind, id, header, body));
+};
 
 socket.on('connect', () => warmUp().then(() => send(KIND.HELLO, 0, { protocol: 1, runtime: 'nodejs', pid: process.pid })));
 socket.on('close', () => process.exit(0));

@@ -8,8 +8,29 @@ const { AsyncLocalStorage } = require('async_hooks');
 const TAIL_BYTES = 4096;
 const KEEP_BYTES = 8192;
 const als = new AsyncLocalStorage();
-const writeOut = process.stdout.write.bind(process.stdout);
+const rawOut = process.stdout.write.bind(process.stdout);
 const writeErr = process.stderr.write.bind(process.stderr);
+
+// stdout is a pipe, and pipe writes are synchronous syscalls: lines written in one turn of the
+// event loop are coalesced into one write (flushed on setImmediate, and on exit).
+let pending = [];
+let isFlushScheduled = false;
+function flush() {
+  isFlushScheduled = false;
+  if (pending.length === 0) return;
+  const out = pending.length === 1 ? pending[0] : pending.join('');
+  pending = [];
+  rawOut(out);
+}
+function writeOut(text) {
+  pending.push(text);
+  if (!isFlushScheduled) {
+    isFlushScheduled = true;
+    setImmediate(flush);
+  }
+  return true;
+}
+process.on('exit', flush);
 
 /** A log record for one invocation (or hook run). */
 function createRecord(requestId, keepTail) {
@@ -75,7 +96,15 @@ function install() {
       if (rec) keep(rec, typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
       return write(chunk, encoding, cb);
     };
-  process.stdout.write = wrap(writeOut);
+  process.stdout.write = function (chunk, encoding, cb) {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    const rec = als.getStore();
+    if (rec) keep(rec, text);
+    writeOut(text);
+    if (typeof encoding === 'function') encoding();
+    else if (typeof cb === 'function') cb();
+    return true;
+  };
   process.stderr.write = wrap(writeErr);
 }
 

@@ -79,6 +79,7 @@ export class InstanceChannel {
   readonly #closeListeners: (() => void)[] = [];
   #nextId = 1;
   #isClosed = false;
+  #isCorked = false;
   #resolveHello!: (h: HelloHeader) => void;
   #rejectHello!: (e: Error) => void;
 
@@ -143,6 +144,15 @@ export class InstanceChannel {
     this.#nextId = this.#nextId >= 0xfffffffe ? 1 : this.#nextId + 1;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
+      // Frames sent in one tick leave in one write: under load this saves a syscall per invocation.
+      if (!this.#isCorked) {
+        this.#isCorked = true;
+        this.#socket.cork();
+        process.nextTick(() => {
+          this.#isCorked = false;
+          this.#socket.uncork();
+        });
+      }
       this.#socket.write(encodeFrame(kind, id, header, body));
     });
   }

@@ -1,0 +1,42 @@
+// Starts a real `openfc serve` for a benchmark and stops it afterwards.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchCredentials } from './acs3.js';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface BenchServe {
+  readonly creds: BenchCredentials;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+export async function startBenchServe(args: string[], env: Record<string, string> = {}): Promise<BenchServe> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openfc-bench-'));
+  const proc: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'bin/openfc.js'), 'serve', '--data-dir', dataDir, '--port', '0', '--http-port', '0', '--log-level', 'error', ...args], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (c) => {
+      out += c;
+      if (out.includes('openfc ready')) resolve();
+    });
+    proc.once('exit', (code) => reject(new Error(`openfc serve exited with ${code}`)));
+  });
+  const c = JSON.parse(fs.readFileSync(path.join(dataDir, 'credentials.json'), 'utf8')) as { accessKeyId: string; accessKeySecret: string; endpoints: { http: string } };
+  const host = c.endpoints.http.replace('http://', '');
+  return {
+    creds: { accessKeyId: c.accessKeyId, accessKeySecret: c.accessKeySecret, host },
+    port: Number(host.split(':')[1]),
+    async stop() {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
