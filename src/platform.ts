@@ -18,7 +18,7 @@ import { createInvokeService } from './invoke/index.js';
 import { createFileFunctionLogSink } from './observability/function-logs.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createRequestIdFactory } from './observability/request-id.js';
-import { SANDBOX_DRIVERS, withStemCellPool, type SandboxDriver } from './sandbox/index.js';
+import { SANDBOX_DRIVERS, checkHost, withStemCellPool, type SandboxDriver } from './sandbox/index.js';
 import { createScheduler, type Scheduler } from './scheduler/index.js';
 import { createFsBlobStore } from './store/blob/fs-blob-store.js';
 import { createSqliteMetadataStore } from './store/sqlite/sqlite-metadata-store.js';
@@ -113,6 +113,9 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
       refillDelayMs: 50,
     });
     closers.push(() => driver.close());
+    if (config.sandbox === 'linux') {
+      for (const problem of checkHost().problems) logger.warn(`the linux sandbox cannot enforce everything on this host: ${problem}`);
+    }
     if (!driver.isIsolated) {
       logger.warn(`WARNING: the '${driver.name}' sandbox driver does NOT isolate instances: function code runs as a plain process with openfc's user and can read this machine. Run only code you trust.`);
     }
