@@ -5,6 +5,9 @@
 import { Command, CommanderError } from 'commander';
 import { PlatformError } from '../errors/index.js';
 import { registerAccountCommand } from './commands/account.js';
+import { registerDeployCommand } from './commands/deploy.js';
+import { registerFunctionCommand } from './commands/function.js';
+import { registerInvokeCommand } from './commands/invoke.js';
 import { registerServeCommand } from './commands/serve.js';
 
 export function buildProgram(): Command {
@@ -14,6 +17,9 @@ export function buildProgram(): Command {
     .exitOverride();
   registerServeCommand(program);
   registerAccountCommand(program);
+  registerFunctionCommand(program);
+  registerInvokeCommand(program);
+  registerDeployCommand(program);
   return program;
 }
 
