@@ -17,6 +17,7 @@ import { PlatformError } from '../../../errors/index.js';
 import type { Clock } from '../../../time/clock.js';
 import { listenForRuntime, type InstanceChannel } from '../../channel/index.js';
 import { linkTree } from '../../link-tree.js';
+import { LiveSandboxes, awaitRuntime } from '../../runtime-connection.js';
 import type { Sandbox, SandboxDriver, SandboxExit, SandboxSpec, StemCell, StemCellSpec } from '../../types.js';
 import { buildBwrapArgs } from './bwrap-args.js';
 import { CPU_PERIOD_US, createCgroupManager, type InstanceCgroup } from './cgroups.js';
@@ -55,7 +56,7 @@ export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
   fs.mkdirSync(options.runRoot, { recursive: true, mode: 0o711 });
   const freeSlots: number[] = [];
   let nextSlot = 0;
-  const live = new Set<{ destroy(): Promise<void> }>();
+  const live = new LiveSandboxes();
   const takeSlot = () => {
     const s = freeSlots.pop() ?? nextSlot++;
     if (s >= MAX_SLOTS) throw new PlatformError('ResourceExhausted', 'no sandbox slot is free on this node');
@@ -121,34 +122,22 @@ export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
       child.stderr!.on('data', onOutput);
       child.stderr!.on('data', (c: Buffer) => (startErr = (startErr + c.toString()).slice(-2000)));
 
-      let timer: NodeJS.Timeout | undefined;
       let channel: InstanceChannel;
       try {
-        channel = await Promise.race([
-          listening.connection,
-          exited.then((e) => Promise.reject(new PlatformError('InternalServerError', `the sandbox exited before its runtime connected (code ${e.code}): ${startErr.trim().split('\n')[0]}`))),
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new PlatformError('InternalServerError', `the sandbox runtime did not connect within ${options.startTimeoutMs} ms`)), options.startTimeoutMs);
-          }),
-        ]);
-        await channel.hello;
+        channel = await awaitRuntime({
+          connection: listening.connection, exited, timeoutMs: options.startTimeoutMs,
+          describeExit: (e) => `the sandbox exited before its runtime connected (code ${e.code}): ${startErr.trim().split('\n')[0]}`,
+        });
       } finally {
-        clearTimeout(timer);
         server.close();
       }
       channel.onClose(() => instCgroup.killAll());
-
-      let destroyed: Promise<void> | undefined;
-      const destroy = () =>
-        (destroyed ??= (async () => {
-          channel.close();
-          instCgroup.killAll();
-          await exited;
-          await release();
-          live.delete(handle);
-        })());
-      const handle = { destroy };
-      live.add(handle);
+      const destroy = live.track(async () => {
+        channel.close();
+        instCgroup.killAll();
+        await exited;
+        await release();
+      });
 
       return {
         id: cell.cellId,
@@ -199,7 +188,7 @@ export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
       }
     },
     async close() {
-      await Promise.all([...live].map((s) => s.destroy()));
+      await live.destroyAll();
       network?.close();
     },
   };

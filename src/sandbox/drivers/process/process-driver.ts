@@ -11,8 +11,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PlatformError } from '../../../errors/index.js';
 import { listenForRuntime, type InstanceChannel } from '../../channel/index.js';
+import { LiveSandboxes, awaitRuntime } from '../../runtime-connection.js';
 import type { Sandbox, SandboxDriver, SandboxExit, StemCell, StemCellSpec } from '../../types.js';
 
 export const PROCESS_DRIVER_NAME = 'process';
@@ -39,7 +39,7 @@ function chooseRunRoot(preferred: string): string {
 export function createProcessDriver(options: ProcessDriverOptions): SandboxDriver {
   const runRoot = chooseRunRoot(options.runRoot);
   fs.mkdirSync(runRoot, { recursive: true, mode: 0o700 });
-  const live = new Set<{ destroy(): Promise<void> }>();
+  const live = new LiveSandboxes();
 
   async function startStemCell(cell: StemCellSpec): Promise<StemCell> {
     const runDir = path.join(runRoot, cell.cellId);
@@ -64,39 +64,24 @@ export function createProcessDriver(options: ProcessDriverOptions): SandboxDrive
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     };
 
-    let channel: InstanceChannel | undefined;
-    let timer: NodeJS.Timeout | undefined;
+    let ch: InstanceChannel;
     try {
-      channel = await Promise.race([
-        connection,
-        exited.then((e) => Promise.reject(new PlatformError('InternalServerError', `the runtime exited before connecting (code ${e.code}, signal ${e.signal})`))),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new PlatformError('InternalServerError', `the runtime did not connect within ${options.startTimeoutMs} ms`)), options.startTimeoutMs);
-        }),
-      ]);
-      await channel.hello;
+      ch = await awaitRuntime({ connection, exited, timeoutMs: options.startTimeoutMs, describeExit: (e) => `the runtime exited before connecting (code ${e.code}, signal ${e.signal})` });
     } catch (e: unknown) {
       kill();
-      channel?.close();
+      void connection.then((c) => c.close());
       fs.rmSync(runDir, { recursive: true, force: true });
       throw e;
     } finally {
-      clearTimeout(timer);
       server.close();
     }
-    const ch = channel;
     ch.onClose(kill);
-    let destroyed: Promise<void> | undefined;
-    const destroy = () =>
-      (destroyed ??= (async () => {
-        ch.close();
-        kill();
-        await exited;
-        fs.rmSync(runDir, { recursive: true, force: true });
-        live.delete(handle);
-      })());
-    const handle = { destroy };
-    live.add(handle);
+    const destroy = live.track(async () => {
+      ch.close();
+      kill();
+      await exited;
+      fs.rmSync(runDir, { recursive: true, force: true });
+    });
     return {
       id: cell.cellId,
       spec: cell,
@@ -116,8 +101,6 @@ export function createProcessDriver(options: ProcessDriverOptions): SandboxDrive
       const cell = await startStemCell({ cellId: spec.sandboxId, runtimeFamily: spec.runtimeFamily, memoryMb: spec.memoryMb, diskSizeMb: spec.diskSizeMb, network: spec.network });
       return cell.specialize(spec);
     },
-    async close() {
-      await Promise.all([...live].map((s) => s.destroy()));
-    },
+    close: () => live.destroyAll(),
   };
 }
