@@ -7,7 +7,7 @@ import { createTestPlatform } from '../../src/platform.js';
 import { $FC, createFcClient, invoke, rejectionOf } from '../helpers/sdk.js';
 import { createFunctionInput, uniqueName, zipBase64 } from '../helpers/functions.js';
 import { startServe, type ServeProcess } from '../helpers/serve-process.js';
-import { buildRawZip, type RawEntry } from '../helpers/raw-zip.js';
+import { buildRawZip, type RawZipEntry as RawEntry } from '../../src/functions/test-zip-writer.js';
 
 describe('function API through the official SDK', () => {
   let serve: ServeProcess;
