@@ -11,12 +11,13 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export interface BenchServe {
   readonly creds: BenchCredentials;
   readonly port: number;
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
-export async function startBenchServe(args: string[], env: Record<string, string> = {}): Promise<BenchServe> {
+export async function startBenchServe(args: string[], env: Record<string, string> = {}, logLevel = 'error', nodeArgs: string[] = []): Promise<BenchServe> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openfc-bench-'));
-  const proc: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'bin/openfc.js'), 'serve', '--data-dir', dataDir, '--port', '0', '--http-port', '0', '--log-level', 'error', ...args], {
+  const proc: ChildProcess = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'bin/openfc.js'), 'serve', '--data-dir', dataDir, '--port', '0', '--http-port', '0', '--log-level', logLevel, ...args], {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -30,12 +31,19 @@ export async function startBenchServe(args: string[], env: Record<string, string
   });
   const c = JSON.parse(fs.readFileSync(path.join(dataDir, 'credentials.json'), 'utf8')) as { accessKeyId: string; accessKeySecret: string; endpoints: { http: string } };
   const host = c.endpoints.http.replace('http://', '');
+  if (!/^(127\.0\.0\.1|localhost):\d+$/.test(host)) throw new Error(`openfc serve advertises a non-loopback HTTP endpoint: ${c.endpoints.http}`);
+  const port = Number(host.split(':')[1]);
   return {
-    creds: { accessKeyId: c.accessKeyId, accessKeySecret: c.accessKeySecret, host },
-    port: Number(host.split(':')[1]),
+    // The host header is signed, so it is exactly what the benchmarks connect to.
+    creds: { accessKeyId: c.accessKeyId, accessKeySecret: c.accessKeySecret, host: `127.0.0.1:${port}` },
+    port,
+    pid: proc.pid!,
     async stop() {
-      proc.kill('SIGTERM');
-      await new Promise((r) => proc.once('exit', r));
+      if (proc.exitCode === null && proc.signalCode === null) {
+        const exited = new Promise((r) => proc.once('exit', r));
+        proc.kill('SIGTERM');
+        await exited;
+      }
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
