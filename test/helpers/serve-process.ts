@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
+import { createFcClient, type FCClient } from './sdk.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const OPENFC_BIN = path.join(REPO_ROOT, 'bin', 'openfc.js');
@@ -67,4 +69,21 @@ export async function startServe(options: { dataDir?: string; args?: string[]; e
       return code;
     },
   };
+}
+
+/**
+ * Starts one `openfc serve` for the enclosing describe block (before/after hooks) and hands it,
+ * with an official-SDK client for its root key, to `onReady`. Stops it and removes its data dir after.
+ */
+export function useServe(onReady: (serve: ServeProcess, client: FCClient) => void, options: Parameters<typeof startServe>[0] = {}): void {
+  let serve: ServeProcess | undefined;
+  before(async () => {
+    serve = await startServe(options);
+    onReady(serve, createFcClient({ endpoint: serve.httpHost, accessKeyId: serve.credentials.accessKeyId, accessKeySecret: serve.credentials.accessKeySecret }));
+  });
+  after(async () => {
+    if (!serve) return;
+    await serve.stop();
+    fs.rmSync(serve.dataDir, { recursive: true, force: true });
+  });
 }

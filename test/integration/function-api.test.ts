@@ -1,26 +1,18 @@
 /** The function control plane through the official FC 3.0 SDK against a real `openfc serve`. */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { createZip } from '../../src/functions/index.js';
 import { createTestPlatform } from '../../src/platform.js';
-import { $FC, createFcClient, invoke, rejectionOf } from '../helpers/sdk.js';
+import { $FC, createFcClient, invoke, rejectionOf, type FCClient } from '../helpers/sdk.js';
 import { createFunctionInput, uniqueName, zipBase64 } from '../helpers/functions.js';
-import { startServe, type ServeProcess } from '../helpers/serve-process.js';
+import { useServe, type ServeProcess } from '../helpers/serve-process.js';
 import { buildRawZip, type RawZipEntry as RawEntry } from '../../src/functions/test-zip-writer.js';
 
 describe('function API through the official SDK', () => {
   let serve: ServeProcess;
-  let client: ReturnType<typeof createFcClient>;
-
-  before(async () => {
-    serve = await startServe();
-    client = createFcClient({ endpoint: serve.httpHost, accessKeyId: serve.credentials.accessKeyId, accessKeySecret: serve.credentials.accessKeySecret });
-  });
-  after(async () => {
-    await serve.stop();
-    fs.rmSync(serve.dataDir, { recursive: true, force: true });
-  });
+  let client: FCClient;
+  useServe((s, c) => ((serve = s), (client = c)));
 
   test('CreateFunction returns the full Function model', async () => {
     const name = uniqueName();
@@ -117,15 +109,8 @@ describe('function API through the official SDK', () => {
 
 describe('function validation (reference §12)', () => {
   let serve: ServeProcess;
-  let client: ReturnType<typeof createFcClient>;
-  before(async () => {
-    serve = await startServe();
-    client = createFcClient({ endpoint: serve.httpHost, accessKeyId: serve.credentials.accessKeyId, accessKeySecret: serve.credentials.accessKeySecret });
-  });
-  after(async () => {
-    await serve.stop();
-    fs.rmSync(serve.dataDir, { recursive: true, force: true });
-  });
+  let client: FCClient;
+  useServe((s, c) => ((serve = s), (client = c)));
 
   const invalid: [string, Record<string, unknown>][] = [
     ['a name starting with a digit', { functionName: '1abc' }],
