@@ -12,15 +12,19 @@ import { startServe } from '../helpers/serve-process.js';
 describe('openfc serve lifecycle', () => {
   test('a restart keeps every function and invocations work after it', async (t) => {
     const first = await startServe();
-    t.after(() => fs.rmSync(first.dataDir, { recursive: true, force: true }));
+    let second: Awaited<ReturnType<typeof startServe>> | undefined;
+    t.after(async () => {
+      await first.stop();
+      await second?.stop();
+      fs.rmSync(first.dataDir, { recursive: true, force: true });
+    });
     const creds = first.credentials;
     const clientOf = (host: string) => createFcClient({ endpoint: host, accessKeyId: creds.accessKeyId, accessKeySecret: creds.accessKeySecret });
     const name = uniqueName();
     await clientOf(first.httpHost).createFunction(new $FC.CreateFunctionRequest({ body: await createFunctionInput(name, { 'index.js': 'exports.handler = async () => "persisted";' }, { memorySize: 256 }) }));
     assert.equal(await first.stop('SIGTERM'), 0);
 
-    const second = await startServe({ dataDir: first.dataDir });
-    t.after(() => second.stop());
+    second = await startServe({ dataDir: first.dataDir });
     assert.equal(second.credentials.accessKeyId, creds.accessKeyId, 'the root key survives');
     const client = clientOf(second.httpHost);
     const fn = await client.getFunction(name, new $FC.GetFunctionRequest({}));
