@@ -13,7 +13,7 @@ import { DEFAULT_MEMORY_MB, DISK_SIZES_MB, resolveConfig, type PlatformOptions, 
 import { coerceError } from './errors/index.js';
 import { EventBus } from './events/event-bus.js';
 import { createCodeCache, createCodeUrlSigner, createFunctionService, type FunctionService } from './functions/index.js';
-import { createAccountService, NonceCache, type AccountService, type NewAccount } from './iam/index.js';
+import { createAccountService, createSignatureVerifier, NonceCache, type AccountService, type NewAccount } from './iam/index.js';
 import { createInvokeService } from './invoke/index.js';
 import { createFileFunctionLogSink } from './observability/function-logs.js';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -120,7 +120,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
       logger.warn(`WARNING: the '${driver.name}' sandbox driver does NOT isolate instances: function code runs as a plain process with openfc's user and can read this machine. Run only code you trust.`);
     }
     const scheduler = createScheduler({
-      driver, codeCache, clock, events, logger, config, newRequestId, functionLogs: createFileFunctionLogSink(path.join(config.dataDir, 'logs', 'functions')),
+      driver, codeCache, clock, events, logger, config, newRequestId, functionLogs: createFileFunctionLogSink(path.join(config.dataDir, 'logs', 'functions'), { clock }),
     });
     closers.push(() => scheduler.close());
     const functions = createFunctionService({ store, blobs, codeCache, clock, config, codeUrls });
@@ -128,7 +128,9 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     const invoke = createInvokeService({ functions, scheduler });
 
     const router = createRouter({ functions, invoke, codeUrls, blobs, clock, config });
-    const handler = createApiHandler({ router, accounts, nonces: new NonceCache(2 * config.signatureMaxSkewMs), clock, config, logger, newRequestId });
+    const signatures = createSignatureVerifier({ threads: config.signatureThreads, logger });
+    closers.push(() => signatures.close());
+    const handler = createApiHandler({ router, accounts, nonces: new NonceCache(2 * config.signatureMaxSkewMs), signatures, clock, config, logger, newRequestId });
     const tls = await loadTlsMaterial({ dataDir: config.dataDir, certFile: config.tlsCertFile, keyFile: config.tlsKeyFile });
     const listeners: Listeners = await startListeners({ handler, tls, httpsHost: config.httpsHost, httpsPort: config.httpsPort, httpPort: config.httpPort });
     closers.push(() => listeners.close());

@@ -26,7 +26,7 @@ const FLOORS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'floors.c
 const PAYLOAD = Buffer.from(JSON.stringify({ key: 'value', list: [1, 2, 3], text: 'warm invocation payload!' })); // 64 bytes
 const LATENCY_WARMUP = 1000;
 const LATENCY_REQUESTS = Number(process.env.BENCH_LATENCY_REQUESTS ?? 5000);
-const THROUGHPUT_WARMUP = 2000;
+const THROUGHPUT_WARMUP = 5000;
 const THROUGHPUT_SECONDS = Number(process.env.BENCH_THROUGHPUT_SECONDS ?? 5);
 const CONCURRENCY = 32;
 /** Upper bound on requests signed for one throughput window (memory and signing time stay bounded). */
@@ -104,8 +104,8 @@ async function measure(scenario: string, port: number, serverPids: number[], mak
   assertClean(scenario, 'latency', l);
   const w2 = await runLoad({ port, concurrency: CONCURRENCY, maxRequests: THROUGHPUT_WARMUP, maxSeconds: 20, wire: makeWire(THROUGHPUT_WARMUP) });
   assertClean(scenario, 'throughput warm-up', w2);
-  // Enough pre-built requests for twice the warm-up rate over the window.
-  const pool = Math.min(MAX_SIGNED, Math.max(20_000, Math.ceil((w2.requests / w2.seconds) * THROUGHPUT_SECONDS * 2)));
+  // Enough pre-built requests for four times the warm-up rate over the window.
+  const pool = Math.min(MAX_SIGNED, Math.max(20_000, Math.ceil((w2.requests / w2.seconds) * THROUGHPUT_SECONDS * 4)));
   const wire = makeWire(pool);
   const cpuBefore = treeCpu(serverPids);
   const loadBefore = process.cpuUsage();
@@ -157,7 +157,8 @@ for (const kind of ['bare', 'http-hop', 'frame-hop']) {
 if (selected('openfc')) {
   const sandbox = process.env.BENCH_SANDBOX;
   const nodeArgs = process.env.BENCH_SERVE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const serve = await startBenchServe(sandbox ? ['--sandbox', sandbox] : [], {}, 'warn', nodeArgs);
+  const serveEnv = Object.fromEntries((process.env.BENCH_SERVE_ENV ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string]));
+  const serve = await startBenchServe(sandbox ? ['--sandbox', sandbox] : [], serveEnv, 'warn', nodeArgs);
   try {
     const client = createFcClient({ endpoint: serve.creds.host, accessKeyId: serve.creds.accessKeyId, accessKeySecret: serve.creds.accessKeySecret });
     // instanceConcurrency = the load's concurrency: one warm instance serves all 32 loops, as one

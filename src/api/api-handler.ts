@@ -7,7 +7,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResolvedConfig } from '../config/index.js';
 import { PlatformError, invalidArgument } from '../errors/index.js';
-import { checkFreshness, parseAuthorization, verifySignature, type AccountService, type NonceCache, type Principal } from '../iam/index.js';
+import { acceptSignature, checkFreshness, parseAuthorization, prepareSignatureTask, type AccountService, type NonceCache, type Principal, type SignatureVerifier } from '../iam/index.js';
+import type { AccessKeyRecord } from '../store/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { RequestIdFactory } from '../observability/request-id.js';
 import type { Clock } from '../time/clock.js';
@@ -20,6 +21,7 @@ export interface ApiHandlerDeps {
   router: Router<RouteHandler>;
   accounts: AccountService;
   nonces: NonceCache;
+  signatures: SignatureVerifier;
   clock: Clock;
   config: ResolvedConfig;
   logger: Logger;
@@ -28,8 +30,10 @@ export interface ApiHandlerDeps {
 
 const PUBLIC_PRINCIPAL: Principal = Object.freeze({ accountId: '', accessKeyId: '', kind: 'root' as const });
 
+/** Headers handlers set are fresh objects per reply, so the request id is added in place. */
 function send(res: ServerResponse, requestId: string, reply: Reply): void {
-  const headers: Record<string, string> = { 'x-fc-request-id': requestId, ...reply.headers };
+  const headers = (reply.headers ?? {}) as Record<string, string>;
+  headers['x-fc-request-id'] = requestId;
   if (reply.json !== undefined) {
     const body = JSON.stringify(reply.json);
     headers['content-type'] = 'application/json';
@@ -49,14 +53,57 @@ function send(res: ServerResponse, requestId: string, reply: Reply): void {
   res.end(body);
 }
 
+/** The request as route handlers see it; the query, endpoint and JSON body are built on first use. */
+class ApiRequestContext implements RequestContext {
+  #query: URLSearchParams | undefined;
+  #parsed: Record<string, unknown> | undefined;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly requestId: string,
+    readonly params: Readonly<Record<string, string>>,
+    readonly principal: Principal,
+    readonly body: Buffer,
+    readonly rawQuery: string,
+  ) {}
+
+  get query(): URLSearchParams {
+    return (this.#query ??= new URLSearchParams(this.rawQuery));
+  }
+
+  get endpoint(): string {
+    const isTls = (this.req.socket as { encrypted?: boolean }).encrypted === true;
+    return `${isTls ? 'https' : 'http'}://${this.req.headers.host ?? 'localhost'}`;
+  }
+
+  json(): Record<string, unknown> {
+    if (this.#parsed) return this.#parsed;
+    let v: unknown;
+    try {
+      v = JSON.parse(this.body.length ? this.body.toString('utf8') : '{}');
+    } catch (e: unknown) {
+      throw invalidArgument('the request body is not valid JSON');
+    }
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalidArgument('the request body must be a JSON object');
+    return (this.#parsed = v as Record<string, unknown>);
+  }
+}
+
 export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  const { router, accounts, nonces, clock, config, logger, newRequestId } = deps;
+  const { router, accounts, nonces, signatures, clock, config, logger, newRequestId } = deps;
+  const principals = new WeakMap<AccessKeyRecord, Principal>();
+  const principalOf = (key: AccessKeyRecord): Principal => {
+    let p = principals.get(key);
+    if (!p) principals.set(key, (p = Object.freeze({ accountId: key.accountId, accessKeyId: key.accessKeyId, kind: 'root' as const })));
+    return p;
+  };
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const url = req.url ?? '/';
+    const method = req.method ?? 'GET';
     const qi = url.indexOf('?');
     const rawPath = qi >= 0 ? url.slice(0, qi) : url;
-    const { route, params } = router.match(req.method ?? 'GET', rawPath);
+    const { route, params } = router.match(method, rawPath);
     let principal = PUBLIC_PRINCIPAL;
     let secret = '';
     const auth = route.isPublic ? undefined : parseAuthorization(req.headers);
@@ -64,29 +111,16 @@ export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, r
       const key = accounts.findActiveKey(auth.accessKeyId);
       if (!key) throw new PlatformError('InvalidAccessKeyID', `invalid access key ID '${auth.accessKeyId}'`);
       checkFreshness(req.headers, clock.now(), config.signatureMaxSkewMs);
-      principal = { accountId: key.accountId, accessKeyId: key.accessKeyId, kind: 'root' };
+      principal = principalOf(key);
       secret = key.accessKeySecret;
     }
     const body = await readBody(req, route.bodyLimitBytes);
-    if (auth) verifySignature({ method: req.method ?? 'GET', rawUrl: url, headers: req.headers, auth, secret, bodySha256: body.sha256, nonces, nowMs: clock.now() });
-    const isTls = (req.socket as { encrypted?: boolean }).encrypted === true;
-    let parsed: Record<string, unknown> | undefined;
-    const ctx: RequestContext = {
-      req, requestId, params, principal, body: body.bytes,
-      query: new URLSearchParams(qi >= 0 ? url.slice(qi + 1) : ''),
-      endpoint: `${isTls ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`,
-      json() {
-        if (parsed) return parsed;
-        let v: unknown;
-        try {
-          v = JSON.parse(body.bytes.length ? body.bytes.toString('utf8') : '{}');
-        } catch (e: unknown) {
-          throw invalidArgument('the request body is not valid JSON');
-        }
-        if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalidArgument('the request body must be a JSON object');
-        return (parsed = v as Record<string, unknown>);
-      },
-    };
+    if (auth) {
+      const task = prepareSignatureTask({ method, rawUrl: url, headers: req.headers, auth, secret, body: body.bytes, bodySha256: body.sha256 });
+      const verdict = signatures.check(task);
+      acceptSignature(typeof verdict === 'string' ? verdict : await verdict, req.headers, nonces, clock.now());
+    }
+    const ctx = new ApiRequestContext(req, requestId, params, principal, body.bytes, qi >= 0 ? url.slice(qi + 1) : '');
     send(res, requestId, await route.handler(ctx));
   }
 

@@ -8,7 +8,7 @@ import type { Principal } from '../iam/index.js';
 export interface RequestContext {
   readonly req: IncomingMessage;
   readonly requestId: string;
-  readonly params: Record<string, string>;
+  readonly params: Readonly<Record<string, string>>;
   readonly query: URLSearchParams;
   readonly body: Buffer;
   /** Set for every non-public route. */

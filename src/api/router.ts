@@ -25,19 +25,34 @@ interface CompiledRoute<H> {
 
 export interface RouteMatch<H> {
   readonly route: Route<H>;
-  readonly params: Record<string, string>;
+  readonly params: Readonly<Record<string, string>>;
 }
+
+/** Recent successful matches, so a hot path (one function invoked again and again) skips the scan. */
+const MATCH_CACHE_SIZE = 4096;
 
 export class Router<H> {
   #routes: CompiledRoute<H>[] = [];
+  readonly #recent = new Map<string, RouteMatch<H>>();
 
   add(route: Route<H>): this {
+    this.#recent.clear();
     this.#routes.push({ route, segments: route.pattern.split('/').slice(1) });
     return this;
   }
 
   /** Throws PathNotSupported when nothing matches. */
   match(method: string, rawPath: string): RouteMatch<H> {
+    const cacheKey = method + ' ' + rawPath;
+    const hit = this.#recent.get(cacheKey);
+    if (hit) return hit;
+    const found = this.#scan(method, rawPath);
+    if (this.#recent.size >= MATCH_CACHE_SIZE) this.#recent.clear();
+    this.#recent.set(cacheKey, found);
+    return found;
+  }
+
+  #scan(method: string, rawPath: string): RouteMatch<H> {
     const parts = rawPath.split('/').slice(1);
     let pathMatched = false;
     for (const { route, segments } of this.#routes) {
@@ -53,7 +68,7 @@ export class Router<H> {
       }
       if (!ok) continue;
       pathMatched = true;
-      if (route.method === method) return { route, params };
+      if (route.method === method) return { route, params: Object.freeze(params) };
     }
     throw new PlatformError('PathNotSupported', `'${method}' against '${rawPath}' is not supported${pathMatched ? ' (wrong method)' : ''}`);
   }

@@ -46,6 +46,11 @@ export interface ResolvedConfig {
   codeUrlTtlMs: number;
   /** Allowed distance between x-acs-date and the server clock. @default 900000 (15 min) */
   signatureMaxSkewMs: number;
+  /**
+   * Worker threads that check request signatures when requests arrive in bursts (an idle server
+   * checks inline, with no thread hop); 0 checks everything on the main thread. @default 1
+   */
+  signatureThreads: number;
   /** Stem cells (pre-started sandboxes) kept ready per (runtime, memory, disk, network) key; 0 disables. @default 2 */
   stemCellPoolSize: number;
   /** An instance with nothing in flight is frozen after this long (drivers that can freeze). @default 100 */
@@ -78,6 +83,7 @@ export const DEFAULT_CONFIG: ResolvedConfig = {
   maxCodeEntries: MAX_CODE_ENTRIES,
   codeUrlTtlMs: 5 * 60 * 1000,
   signatureMaxSkewMs: 15 * 60 * 1000,
+  signatureThreads: 1,
   stemCellPoolSize: 2,
   freezeAfterIdleMs: 100,
   coldStartBoostMs: 20_000,
@@ -98,11 +104,12 @@ export const ENV_VARS: Record<string, keyof ResolvedConfig> = {
   OPENFC_IDLE_TIMEOUT_MS: 'idleTimeoutMs',
   OPENFC_STEM_CELL_POOL_SIZE: 'stemCellPoolSize',
   OPENFC_LOG_LEVEL: 'logLevel',
+  OPENFC_SIGNATURE_THREADS: 'signatureThreads',
 };
 
 const NUMERIC_KEYS = new Set<keyof ResolvedConfig>([
   'httpsPort', 'httpPort', 'idleTimeoutMs', 'instanceStartTimeoutMs', 'maxSyncPayloadBytes', 'maxCodeZipBase64Bytes',
-  'maxCodeUnpackedBytes', 'maxCodeEntries', 'codeUrlTtlMs', 'signatureMaxSkewMs', 'coldStartBoostMs', 'freezeAfterIdleMs', 'stemCellPoolSize',
+  'maxCodeUnpackedBytes', 'maxCodeEntries', 'codeUrlTtlMs', 'signatureMaxSkewMs', 'coldStartBoostMs', 'freezeAfterIdleMs', 'stemCellPoolSize', 'signatureThreads',
 ]);
 
 function checkPort(name: string, v: number, allowDisabled: boolean): void {
@@ -123,6 +130,7 @@ export function resolveConfig(options: PlatformOptions = {}, env: NodeJS.Process
     const v = config[key] as number;
     if (typeof v !== 'number' || Number.isNaN(v)) throw invalidArgument(`${key} must be a number`);
   }
+  if (!Number.isInteger(config.signatureThreads) || config.signatureThreads < 0 || config.signatureThreads > 16) throw invalidArgument(`signatureThreads must be an integer from 0 to 16, got ${config.signatureThreads}`);
   checkPort('httpsPort', config.httpsPort, false);
   checkPort('httpPort', config.httpPort, true);
   if (!SANDBOX_DRIVER_NAMES.includes(config.sandbox)) throw invalidArgument(`sandbox must be one of ${SANDBOX_DRIVER_NAMES.join(', ')}, got '${config.sandbox}'`);

@@ -33,6 +33,11 @@ export class EventBus {
     return () => set.delete(fn as Listener<never>);
   }
 
+  /** Whether anyone listens, so a hot path can skip building a payload nobody reads. */
+  hasListeners(name: EventName): boolean {
+    return (this.#listeners.get(name)?.size ?? 0) > 0;
+  }
+
   emit<K extends EventName>(name: K, payload: EventMap[K]): void {
     const set = this.#listeners.get(name);
     if (!set) return;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { isPlatformError } from '../errors/index.js';
-import { canonicalRequest, checkFreshness, computeSignature, EMPTY_BODY_SHA256, parseAuthorization, verifySignature } from './acs3-signature.js';
+import { canonicalRequest, checkFreshness, computeSignature, EMPTY_BODY_SHA256, parseAuthorization, prepareSignatureTask, runSignatureTask, verifySignature } from './acs3-signature.js';
 import { NonceCache } from './nonce-cache.js';
 
 // Reference §3.1 worked example (fake keys).
@@ -38,14 +38,14 @@ describe('ACS3-HMAC-SHA256 verification', () => {
     assert.ok(sig.startsWith('5383a171'), 'matches the signature the SDK sent');
     const h = signed(sig);
     const nonces = new NonceCache(30 * 60_000);
-    const input = { method: 'GET', rawUrl, headers: h, auth: parseAuthorization(h), secret, bodySha256: EMPTY_BODY_SHA256, nonces, nowMs: Date.parse(headers['x-acs-date']) };
+    const input = { method: 'GET', rawUrl, headers: h, auth: parseAuthorization(h), secret, body: Buffer.alloc(0), nonces, nowMs: Date.parse(headers['x-acs-date']) };
     verifySignature(input);
     assert.throws(() => verifySignature(input), (e) => isPlatformError(e, 'SignatureNonceUsed'));
   });
 
   test('refuses a wrong secret, a changed query and an unsigned x-acs header', () => {
     const sig = computeSignature(secret, canonical);
-    const base = { method: 'GET', rawUrl, secret, bodySha256: EMPTY_BODY_SHA256, nowMs: 0 };
+    const base = { method: 'GET', rawUrl, secret, body: Buffer.alloc(0), nowMs: 0 };
     const h = signed(sig);
     assert.throws(() => verifySignature({ ...base, headers: h, auth: parseAuthorization(h), secret: 'other-secret-000000', nonces: new NonceCache(1) }), (e) => isPlatformError(e, 'SignatureNotMatch'));
     assert.throws(() => verifySignature({ ...base, rawUrl: rawUrl.replace('limit=10', 'limit=11'), headers: h, auth: parseAuthorization(h), nonces: new NonceCache(1) }), (e) => isPlatformError(e, 'SignatureNotMatch'));
@@ -55,8 +55,11 @@ describe('ACS3-HMAC-SHA256 verification', () => {
 
   test('refuses a body whose hash differs from x-acs-content-sha256', () => {
     const h = signed(computeSignature(secret, canonical));
-    const other = createHash('sha256').update('x').digest('hex');
-    assert.throws(() => verifySignature({ method: 'GET', rawUrl, headers: h, auth: parseAuthorization(h), secret, bodySha256: other, nonces: new NonceCache(1), nowMs: 0 }), (e) => isPlatformError(e, 'SignatureNotMatch'));
+    const input = { method: 'GET', rawUrl, headers: h, auth: parseAuthorization(h), secret, nonces: new NonceCache(1), nowMs: 0 };
+    assert.throws(() => verifySignature({ ...input, body: Buffer.from('x') }), (e) => isPlatformError(e, 'SignatureNotMatch') && /x-acs-content-sha256/.test(e.message));
+    const streamed = prepareSignatureTask({ ...input, body: Buffer.alloc(0), bodySha256: createHash('sha256').update('x').digest('hex') });
+    assert.equal(runSignatureTask(streamed), 'body-mismatch', 'a hash computed while streaming is compared too');
+    assert.equal(runSignatureTask(prepareSignatureTask({ ...input, body: Buffer.alloc(0) })), 'ok');
   });
 
   test('refuses dates more than 15 minutes away and malformed dates', () => {

@@ -4,7 +4,7 @@
  * raw path, canonical query, signed headers and the body hash, plus freshness (x-acs-date within
  * the allowed skew) and replay protection (x-acs-signature-nonce seen once).
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, hash, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { PlatformError } from '../errors/index.js';
 import type { NonceCache } from './nonce-cache.js';
@@ -39,12 +39,22 @@ export function parseAuthorization(headers: IncomingHttpHeaders): ParsedAuthoriz
   return { accessKeyId: m[1]!, signedHeadersText, signedHeaders: signedHeadersText.split(';'), signature: m[3]! };
 }
 
+/** The last x-acs-date parsed: requests of the same second share it, so most skip the parse. */
+let lastDate = '';
+let lastDateMs = NaN;
+
 /** Step 2: x-acs-date must be present and close to the server's time. */
 export function checkFreshness(headers: IncomingHttpHeaders, nowMs: number, maxSkewMs: number): void {
   const date = headers['x-acs-date'];
   if (typeof date !== 'string') throw new PlatformError('MissingRequiredHeader', 'required HTTP header x-acs-date was not specified');
-  const t = ACS_DATE_PATTERN.test(date) ? Date.parse(date) : NaN;
-  if (Number.isNaN(t)) throw new PlatformError('InvalidTimeStamp', `x-acs-date '${date}' is not in the format YYYY-MM-DDTHH:mm:ssZ`);
+  let t: number;
+  if (date === lastDate) t = lastDateMs;
+  else {
+    t = ACS_DATE_PATTERN.test(date) ? Date.parse(date) : NaN;
+    if (Number.isNaN(t)) throw new PlatformError('InvalidTimeStamp', `x-acs-date '${date}' is not in the format YYYY-MM-DDTHH:mm:ssZ`);
+    lastDate = date;
+    lastDateMs = t;
+  }
   if (Math.abs(nowMs - t) > maxSkewMs) {
     throw new PlatformError('InvalidTimeStamp', `x-acs-date '${date}' is more than ${Math.round(maxSkewMs / 60000)} minutes away from the server time ${new Date(nowMs).toISOString()}`);
   }
@@ -73,44 +83,103 @@ export function canonicalRequest(method: string, rawUrl: string, headers: Incomi
   return `${method}\n${uri}\n${canonicalQuery(qi >= 0 ? rawUrl.slice(qi + 1) : '')}\n${canonicalHeaders}\n${auth.signedHeadersText}\n${bodySha256}`;
 }
 
+/** HMAC keys built once per secret (bounded), so each request only hashes. */
+const hmacKeys = new Map<string, KeyObject>();
+const HMAC_KEY_CACHE_SIZE = 1024;
+
+function hmacKey(secret: string): KeyObject {
+  let key = hmacKeys.get(secret);
+  if (!key) {
+    if (hmacKeys.size >= HMAC_KEY_CACHE_SIZE) hmacKeys.clear();
+    hmacKeys.set(secret, (key = createSecretKey(Buffer.from(secret, 'utf8'))));
+  }
+  return key;
+}
+
 export function computeSignature(secret: string, canonical: string): string {
-  const hashed = createHash('sha256').update(canonical).digest('hex');
-  return createHmac('sha256', secret).update(`${ACS3_ALGORITHM}\n${hashed}`).digest('hex');
+  const hashed = hash('sha256', canonical, 'hex');
+  return createHmac('sha256', hmacKey(secret)).update(`${ACS3_ALGORITHM}\n${hashed}`).digest('hex');
 }
 
 /**
- * Step 3 (after the body was read and hashed): checks the signed-header set, the body hash,
- * the HMAC, and finally the nonce (only for a valid signature, so nobody can burn nonces).
+ * The expensive half of a signature check (hashing), as plain data so it can run on a worker
+ * thread: `body` is hashed and compared with `claimedBodySha256` unless `bodySha256` was already
+ * computed while streaming.
  */
+export interface SignatureTask {
+  readonly canonical: string;
+  readonly secret: string;
+  readonly signature: string;
+  readonly claimedBodySha256: string;
+  readonly body?: Uint8Array;
+  readonly bodySha256?: string;
+}
+
+export type SignatureVerdict = 'ok' | 'body-mismatch' | 'signature-mismatch';
+
+/**
+ * Step 3a (after the body was read): checks the signed-header set and builds the canonical request.
+ * The canonical request uses the claimed body hash; {@link runSignatureTask} checks the claim.
+ */
+export function prepareSignatureTask(input: {
+  method: string;
+  rawUrl: string;
+  headers: IncomingHttpHeaders;
+  auth: ParsedAuthorization;
+  secret: string;
+  body: Buffer;
+  bodySha256?: string;
+}): SignatureTask {
+  const { headers, auth } = input;
+  for (const h of REQUIRED_SIGNED_HEADERS) {
+    if (!auth.signedHeaders.includes(h)) throw new PlatformError('SignatureNotMatch', `header ${h} must be signed`);
+  }
+  for (const h in headers) {
+    if ((h === 'content-type' || h.startsWith('x-acs-')) && !auth.signedHeaders.includes(h)) {
+      throw new PlatformError('SignatureNotMatch', `header ${h} is present but not signed`);
+    }
+  }
+  const claimed = headers['x-acs-content-sha256'];
+  if (typeof claimed !== 'string' || !/^[0-9a-f]{64}$/.test(claimed)) {
+    throw new PlatformError('SignatureNotMatch', 'x-acs-content-sha256 must be the hex SHA-256 of the request body');
+  }
+  return {
+    canonical: canonicalRequest(input.method, input.rawUrl, headers, auth, claimed), secret: input.secret, signature: auth.signature, claimedBodySha256: claimed,
+    ...(input.bodySha256 !== undefined ? { bodySha256: input.bodySha256 } : { body: input.body }),
+  };
+}
+
+/** Step 3b: the hashing. Pure and self-contained, so a worker thread can run it. */
+export function runSignatureTask(task: SignatureTask): SignatureVerdict {
+  const bodySha256 = task.bodySha256 ?? hash('sha256', task.body ?? new Uint8Array(0), 'hex');
+  if (bodySha256 !== task.claimedBodySha256) return 'body-mismatch';
+  const expected = computeSignature(task.secret, task.canonical);
+  return timingSafeEqual(Buffer.from(expected, 'latin1'), Buffer.from(task.signature, 'latin1')) ? 'ok' : 'signature-mismatch';
+}
+
+/** Step 3c: turns a verdict into the error the client gets, then spends the nonce (only for a valid signature, so nobody can burn nonces). */
+export function acceptSignature(verdict: SignatureVerdict, headers: IncomingHttpHeaders, nonces: NonceCache, nowMs: number): void {
+  if (verdict === 'body-mismatch') throw new PlatformError('SignatureNotMatch', 'x-acs-content-sha256 does not match the SHA-256 of the request body');
+  if (verdict !== 'ok') throw new PlatformError('SignatureNotMatch', SIGNATURE_MISMATCH);
+  const nonce = headers['x-acs-signature-nonce'];
+  if (typeof nonce !== 'string' || nonce.length < 8 || nonce.length > 128) {
+    throw new PlatformError('MissingRequiredHeader', 'required HTTP header x-acs-signature-nonce was not specified or is not 8-128 characters');
+  }
+  if (!nonces.checkAndAdd(nonce, nowMs)) {
+    throw new PlatformError('SignatureNonceUsed', `the signature nonce '${nonce}' has already been used`);
+  }
+}
+
+/** Steps 3a-3c in one synchronous call. */
 export function verifySignature(input: {
   method: string;
   rawUrl: string;
   headers: IncomingHttpHeaders;
   auth: ParsedAuthorization;
   secret: string;
-  bodySha256: string;
+  body: Buffer;
   nonces: NonceCache;
   nowMs: number;
 }): void {
-  const { headers, auth } = input;
-  for (const h of REQUIRED_SIGNED_HEADERS) {
-    if (!auth.signedHeaders.includes(h)) throw new PlatformError('SignatureNotMatch', `header ${h} must be signed`);
-  }
-  for (const h of Object.keys(headers)) {
-    if ((h.startsWith('x-acs-') || h === 'content-type') && !auth.signedHeaders.includes(h)) {
-      throw new PlatformError('SignatureNotMatch', `header ${h} is present but not signed`);
-    }
-  }
-  if (headers['x-acs-content-sha256'] !== input.bodySha256) {
-    throw new PlatformError('SignatureNotMatch', 'x-acs-content-sha256 does not match the SHA-256 of the request body');
-  }
-  const expected = computeSignature(input.secret, canonicalRequest(input.method, input.rawUrl, headers, auth, input.bodySha256));
-  if (!timingSafeEqual(Buffer.from(expected), Buffer.from(auth.signature))) throw new PlatformError('SignatureNotMatch', SIGNATURE_MISMATCH);
-  const nonce = headers['x-acs-signature-nonce'];
-  if (typeof nonce !== 'string' || nonce.length < 8 || nonce.length > 128) {
-    throw new PlatformError('MissingRequiredHeader', 'required HTTP header x-acs-signature-nonce was not specified or is not 8-128 characters');
-  }
-  if (!input.nonces.checkAndAdd(nonce, input.nowMs)) {
-    throw new PlatformError('SignatureNonceUsed', `the signature nonce '${nonce}' has already been used`);
-  }
+  acceptSignature(runSignatureTask(prepareSignatureTask(input)), input.headers, input.nonces, input.nowMs);
 }

@@ -210,12 +210,11 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     return task;
   }
 
-  /** Takes a slot: the busiest instance with a free one, or a new instance. */
-  async function acquire(fn: FunctionRecord): Promise<Instance> {
+  /** The busiest instance of the current revision with a free slot, its slot taken; or none. */
+  function takeSlot(fn: FunctionRecord): Instance | undefined {
     if (isClosed) throw new PlatformError('ServiceUnavailable', 'openfc is shutting down');
-    const pool = poolOf(fn);
     let best: Instance | undefined;
-    for (const inst of pool) {
+    for (const inst of poolOf(fn)) {
       if (inst.fn.revision !== fn.revision || !inst.hasFreeSlot || inst.stopReason) continue;
       if (inst.state !== 'ready' && inst.state !== 'starting') continue;
       if (!best || inst.inFlight > best.inFlight || (inst.inFlight === best.inFlight && inst.state === 'ready' && best.state === 'starting')) best = inst;
@@ -223,10 +222,28 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     if (best) {
       best.inFlight++;
       idleSince.delete(best);
-      if (best.state === 'starting') await best.started;
-      else if (best.freezeTimer || best.freezing || best.isFrozen) await thaw(best);
-      return best;
     }
+    return best;
+  }
+
+  /** Whether an instance whose slot was just taken can run at once (warm, not frozen or freezing). */
+  function isRunnableNow(inst: Instance): boolean {
+    if (inst.state !== 'ready' || inst.freezing || inst.isFrozen) return false;
+    if (inst.freezeTimer) {
+      clock.clearTimeout(inst.freezeTimer);
+      inst.freezeTimer = undefined;
+    }
+    return true;
+  }
+
+  /** Takes a slot (see {@link takeSlot}) and waits until it can run, starting a new instance when none is free. */
+  async function acquire(fn: FunctionRecord, taken = takeSlot(fn)): Promise<Instance> {
+    if (taken) {
+      if (taken.state === 'starting') await taken.started;
+      else if (!isRunnableNow(taken)) await thaw(taken);
+      return taken;
+    }
+    const pool = poolOf(fn);
     let inst!: Instance;
     const started = new Promise<void>((resolve, reject) => queueMicrotask(() => startInstance(inst).then(resolve, reject)));
     inst = new Instance(createInstanceId(), fn, clock.now(), started);
@@ -279,21 +296,33 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     }
   }
 
-  return {
-    async invoke(fn, request) {
-      let inst: Instance;
-      try {
-        inst = await acquire(fn);
-      } catch (e: unknown) {
-        if (!(e instanceof InitializationFailedError)) throw e;
-        return { instanceId: e.instanceId, body: Buffer.from(JSON.stringify(e.body)), errorType: 'UnhandledInvocationError', log: request.isLogTail ? e.log : undefined, durationMs: 0 };
-      }
-      const outcome = await run(inst, fn, request);
+  function reportCompleted(fn: FunctionRecord, request: InvocationRequest, outcome: InvocationOutcome): InvocationOutcome {
+    if (events.hasListeners('invocation:completed')) {
       events.emit('invocation:completed', {
         requestId: request.requestId, accountId: fn.accountId, functionName: fn.functionName, instanceId: outcome.instanceId, durationMs: outcome.durationMs,
         ...(outcome.errorType && { errorType: outcome.errorType }),
       });
-      return outcome;
+    }
+    return outcome;
+  }
+
+  async function invokeSlowly(fn: FunctionRecord, request: InvocationRequest, taken: Instance | undefined): Promise<InvocationOutcome> {
+    let inst: Instance;
+    try {
+      inst = await acquire(fn, taken);
+    } catch (e: unknown) {
+      if (!(e instanceof InitializationFailedError)) throw e;
+      return { instanceId: e.instanceId, body: Buffer.from(JSON.stringify(e.body)), errorType: 'UnhandledInvocationError', log: request.isLogTail ? e.log : undefined, durationMs: 0 };
+    }
+    return reportCompleted(fn, request, await run(inst, fn, request));
+  }
+
+  return {
+    invoke(fn, request) {
+      // The hot path: a warm slot is taken and the invocation sent in this same turn.
+      const warm = takeSlot(fn);
+      if (warm && isRunnableNow(warm)) return run(warm, fn, request).then((outcome) => reportCompleted(fn, request, outcome));
+      return invokeSlowly(fn, request, warm);
     },
     onFunctionChange({ accountId, functionName, revision }) {
       const key = poolKey(accountId, functionName);

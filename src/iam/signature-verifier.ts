@@ -1,0 +1,121 @@
+/**
+ * @module iam/signature-verifier
+ * Runs the hashing half of ACS3 signature checks. An idle server checks inline (no thread hop, so
+ * a lone request pays no latency). When requests arrive in bursts, the checks of one event-loop
+ * turn go to a worker thread as one batch: the main thread, which serves HTTP and schedules
+ * every invocation, is the platform's bottleneck, and hashing is the largest piece of work it
+ * can hand to another core. A worker that fails is replaced by inline checks; no request is
+ * lost or answered without a check.
+ */
+import type { Worker } from 'node:worker_threads';
+import { coerceError } from '../errors/index.js';
+import type { Logger } from '../observability/logger.js';
+import { startTsWorker } from '../threads/ts-worker.js';
+import { runSignatureTask, type SignatureTask, type SignatureVerdict } from './acs3-signature.js';
+
+export interface SignatureVerifier {
+  /** The verdict, now when checked inline or later when checked on a worker. */
+  check(task: SignatureTask): SignatureVerdict | Promise<SignatureVerdict>;
+  /** Checks done inline and on workers, for tests and metrics. */
+  readonly stats: { inline: number; offloaded: number };
+  close(): Promise<void>;
+}
+
+interface Queued {
+  readonly task: SignatureTask;
+  readonly resolve: (v: SignatureVerdict) => void;
+}
+
+interface Lane {
+  readonly worker: Worker;
+  isReady: boolean;
+  /** Batches posted and not yet answered, oldest first. */
+  readonly inFlight: Queued[][];
+}
+
+const WORKER_ENTRY = new URL('./signature-worker.ts', import.meta.url);
+
+export function createSignatureVerifier(opts: { threads: number; logger: Logger }): SignatureVerifier {
+  const lanes: Lane[] = [];
+  let queue: Queued[] = [];
+  let isTurnEndScheduled = false;
+  let checksThisTurn = 0;
+  let isClosed = false;
+  let nextLane = 0;
+  const stats = { inline: 0, offloaded: 0 };
+
+  const inline = (task: SignatureTask): SignatureVerdict => {
+    stats.inline++;
+    return runSignatureTask(task);
+  };
+  const outstanding = () => lanes.reduce((n, l) => n + l.inFlight.length, 0);
+
+  function startLane(): void {
+    const worker = startTsWorker(WORKER_ENTRY, 'openfc-signatures');
+    const lane: Lane = { worker, isReady: false, inFlight: [] };
+    worker.unref();
+    worker.on('message', (m: SignatureVerdict[] | 'ready') => {
+      if (m === 'ready') {
+        lane.isReady = true;
+        return;
+      }
+      const batch = lane.inFlight.shift();
+      batch?.forEach((q, i) => q.resolve(m[i] ?? 'signature-mismatch'));
+    });
+    const fail = (e: unknown) => {
+      const i = lanes.indexOf(lane);
+      if (i < 0) return;
+      lanes.splice(i, 1);
+      if (!isClosed) opts.logger.warn('a signature worker failed; checking signatures inline', { err: coerceError(e) });
+      for (const batch of lane.inFlight.splice(0)) for (const q of batch) q.resolve(inline(q.task));
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`signature worker exited with code ${code}`)));
+    lanes.push(lane);
+  }
+
+  /** Runs after the I/O of this turn: the checks queued in it leave as one batch. */
+  function endTurn(): void {
+    isTurnEndScheduled = false;
+    checksThisTurn = 0;
+    if (queue.length === 0) return;
+    const batch = queue;
+    queue = [];
+    const ready = lanes.filter((l) => l.isReady);
+    if (ready.length === 0) {
+      for (const q of batch) q.resolve(inline(q.task));
+      return;
+    }
+    const lane = ready[nextLane++ % ready.length]!;
+    lane.inFlight.push(batch);
+    stats.offloaded += batch.length;
+    lane.worker.postMessage(batch.map((q) => q.task));
+  }
+
+  function scheduleTurnEnd(): void {
+    if (isTurnEndScheduled) return;
+    isTurnEndScheduled = true;
+    setImmediate(endTurn);
+  }
+
+  return {
+    stats,
+    check(task) {
+      if (opts.threads === 0 || isClosed) return inline(task);
+      // The first check of a turn on an idle verifier runs now; more in the same turn mean a burst.
+      if (checksThisTurn++ === 0 && outstanding() === 0) {
+        scheduleTurnEnd();
+        return inline(task);
+      }
+      if (lanes.length < opts.threads) startLane();
+      scheduleTurnEnd();
+      return new Promise<SignatureVerdict>((resolve) => queue.push({ task, resolve }));
+    },
+    async close() {
+      isClosed = true;
+      const workers = lanes.map((l) => l.worker);
+      for (const l of lanes.splice(0)) for (const batch of l.inFlight.splice(0)) for (const q of batch) q.resolve(inline(q.task));
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}

@@ -1,0 +1,12 @@
+/**
+ * @module threads/ts-worker
+ * Starts a worker thread that runs one of openfc's TypeScript modules.
+ */
+import { Worker } from 'node:worker_threads';
+
+const BOOTSTRAP = new URL('./ts-worker-bootstrap.mjs', import.meta.url);
+
+/** `entry` is the module's URL, e.g. `new URL('./x-worker.ts', import.meta.url)`. */
+export function startTsWorker(entry: URL, name: string): Worker {
+  return new Worker(BOOTSTRAP, { workerData: { entry: entry.href }, name, env: {}, stdout: false, stderr: false });
+}
