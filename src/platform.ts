@@ -18,7 +18,7 @@ import { createInvokeService } from './invoke/index.js';
 import { createFileFunctionLogSink } from './observability/function-logs.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createRequestIdFactory } from './observability/request-id.js';
-import { SANDBOX_DRIVERS, checkHost, withStemCellPool, type SandboxDriver } from './sandbox/index.js';
+import { createSandboxDriver, withStemCellPool, type SandboxDriver } from './sandbox/index.js';
 import { createScheduler, type Scheduler } from './scheduler/index.js';
 import { createFsBlobStore } from './store/blob/fs-blob-store.js';
 import { createSqliteMetadataStore } from './store/sqlite/sqlite-metadata-store.js';
@@ -105,7 +105,8 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     const codeUrls = createCodeUrlSigner(loadOrCreateSecret(path.join(config.dataDir, 'secrets', 'url-signing.key')));
     const newRequestId = createRequestIdFactory();
 
-    const driver = withStemCellPool(SANDBOX_DRIVERS[config.sandbox]!(config, clock), {
+    const chosen = createSandboxDriver(config, clock);
+    const driver = withStemCellPool(chosen.driver, {
       sizePerKey: config.stemCellPoolSize,
       prewarm: [{ runtimeFamily: 'nodejs', memoryMb: DEFAULT_MEMORY_MB, diskSizeMb: DISK_SIZES_MB[0], network: 'internet' }],
       logger,
@@ -113,9 +114,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
       refillDelayMs: 50,
     });
     closers.push(() => driver.close());
-    if (config.sandbox === 'linux') {
-      for (const problem of checkHost().problems) logger.warn(`the linux sandbox cannot enforce everything on this host: ${problem}`);
-    }
+    for (const warning of chosen.warnings) logger.warn(warning);
     if (!driver.isIsolated) {
       logger.warn(`WARNING: the '${driver.name}' sandbox driver does NOT isolate instances: function code runs as a plain process with openfc's user and can read this machine. Run only code you trust.`);
     }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { invalidArgument } from '../errors/index.js';
 import { MAX_CODE_ENTRIES, MAX_CODE_UNPACKED_BYTES, MAX_CODE_ZIP_BASE64_BYTES, MAX_SYNC_PAYLOAD_BYTES } from './limits.js';
 
-export const SANDBOX_DRIVER_NAMES = ['process', 'linux'] as const;
+export const SANDBOX_DRIVER_NAMES = ['auto', 'linux', 'process'] as const;
 export type SandboxDriverName = (typeof SANDBOX_DRIVER_NAMES)[number];
 
 export interface ResolvedConfig {
@@ -28,7 +28,7 @@ export interface ResolvedConfig {
   /** Root AccessKey to create or ensure for the default account (OPENFC_ROOT_ACCESS_KEY_ID/SECRET). */
   rootAccessKeyId?: string;
   rootAccessKeySecret?: string;
-  /** Which sandbox driver runs instances. @default "process" */
+  /** Which sandbox driver runs instances: `auto` picks `linux` where the machine allows, else `process`. @default "auto" */
   sandbox: SandboxDriverName;
   /** On-demand instances idle this long are released. @default 300000 (5 min) */
   idleTimeoutMs: number;
@@ -74,7 +74,7 @@ export const DEFAULT_CONFIG: ResolvedConfig = {
   httpsHost: '0.0.0.0',
   httpPort: 9000,
   region: 'cn-local',
-  sandbox: 'process',
+  sandbox: 'auto',
   idleTimeoutMs: 5 * 60 * 1000,
   instanceStartTimeoutMs: 30_000,
   maxSyncPayloadBytes: MAX_SYNC_PAYLOAD_BYTES,

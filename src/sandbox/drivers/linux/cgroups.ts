@@ -1,8 +1,8 @@
 /**
  * @module sandbox/drivers/linux/cgroups
  * Per-instance cgroups on cgroup v1 or v2, detected at start. Instance cgroups nest under
- * openfc's own cgroup: `<own>/openfc/<instance>` in each v1 hierarchy (memory, cpu, pids,
- * freezer), or one directory in the v2 hierarchy. Limits: memory (no swap), CPU quota, pids;
+ * openfc's own cgroup: `<own>/openfc-<lease>/<instance>` in each v1 hierarchy (memory, cpu, pids,
+ * freezer), or in the v2 hierarchy (the lease index keeps platforms sharing a machine apart). Limits: memory (no swap), CPU quota, pids;
  * plus freeze/thaw, the OOM-kill counter, and killing everything inside.
  */
 import fs from 'node:fs';
@@ -43,7 +43,7 @@ export interface CgroupManager {
 
 export interface CgroupLayout {
   readonly version: CgroupVersion;
-  /** v1: controller → its directory for openfc's instances; v2: one directory. */
+  /** v1: controller → openfc's own cgroup in it; v2: openfc's own cgroup. */
   readonly roots: Partial<Record<V1Controller | 'unified', string>>;
 }
 
@@ -85,14 +85,14 @@ export function detectCgroups(): { layout?: CgroupLayout; problem?: string } {
   const v1Roots: Partial<Record<V1Controller, string>> = {};
   for (const c of V1_CONTROLLERS) {
     const m = v1.find((x) => x.superOptions.includes(c));
-    if (m) v1Roots[c] = path.join(m.mountPoint, own.get(c) ?? '/', 'openfc');
+    if (m) v1Roots[c] = path.join(m.mountPoint, own.get(c) ?? '/');
   }
   if (V1_CONTROLLERS.every((c) => v1Roots[c])) return { layout: { version: 'v1', roots: v1Roots } };
   if (v2) {
     const base = path.join(v2.mountPoint, own.get('unified') ?? '/');
     const available = fs.readFileSync(path.join(v2.mountPoint, 'cgroup.controllers'), 'utf8').trim().split(/\s+/);
     const missing = ['memory', 'cpu', 'pids'].filter((c) => !available.includes(c));
-    if (missing.length === 0) return { layout: { version: 'v2', roots: { unified: path.join(base, 'openfc') } } };
+    if (missing.length === 0) return { layout: { version: 'v2', roots: { unified: base } } };
     return { problem: `cgroup v2 at ${v2.mountPoint} lacks the controllers ${missing.join(', ')}` };
   }
   return { problem: `no usable cgroup hierarchy: v1 controllers found: ${Object.keys(v1Roots).join(', ') || 'none'}` };
@@ -238,6 +238,10 @@ function createV2(root: string): CgroupManager {
   };
 }
 
-export function createCgroupManager(layout: CgroupLayout): CgroupManager {
-  return layout.version === 'v1' ? createV1(layout.roots) : createV2(layout.roots.unified!);
+/** `dirName` is this platform's directory under openfc's own cgroup, e.g. `openfc-0` (see node-lease). */
+export function createCgroupManager(layout: CgroupLayout, dirName: string): CgroupManager {
+  if (layout.version === 'v2') return createV2(path.join(layout.roots.unified!, dirName));
+  const roots: Partial<Record<V1Controller, string>> = {};
+  for (const c of V1_CONTROLLERS) roots[c] = path.join(layout.roots[c]!, dirName);
+  return createV1(roots);
 }

@@ -23,6 +23,7 @@ import { buildBwrapArgs } from './bwrap-args.js';
 import { CPU_PERIOD_US, createCgroupManager, type InstanceCgroup } from './cgroups.js';
 import type { HostCheck } from './host-check.js';
 import { createNetworkManager, type InstanceNetwork, type NetworkManager } from './network.js';
+import { acquireNodeLease } from './node-lease.js';
 import { buildSeccompFilter } from './seccomp.js';
 
 export const LINUX_DRIVER_NAME = 'linux';
@@ -30,7 +31,7 @@ const RUNTIMES_DIR = fileURLToPath(new URL('../../../../runtimes', import.meta.u
 const HEAP_SHARE = 0.75;
 /** Processes + threads per instance (FC's documented limit). */
 const PIDS_MAX = 1024;
-/** Host uids for instances: UID_BASE + slot. */
+/** Host uids for instances: UID_BASE + lease × MAX_SLOTS + slot. */
 const UID_BASE = 200_000;
 const MAX_SLOTS = 16_000;
 /** Joins the cgroups given as arguments, then execs the rest: Node has no pre-exec hook to do it. */
@@ -45,13 +46,23 @@ export interface LinuxDriverOptions {
   readonly bandwidth: string;
   readonly host: HostCheck;
   readonly clock: Clock;
+  /** Where node leases live (tests point it elsewhere). @default /run/openfc/leases */
+  readonly leaseDir?: string;
 }
 
 export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
   if (!options.host.isUsable || !options.host.cgroups) throw new PlatformError('ServiceUnavailable', `the linux sandbox driver cannot run here: ${options.host.problems.join('; ')}`);
-  const cgroups = createCgroupManager(options.host.cgroups);
-  cgroups.sweep();
-  const network: NetworkManager | undefined = options.host.hasNetworking ? createNetworkManager({ subnetBase: options.subnetBase, bandwidth: options.bandwidth }) : undefined;
+  const lease = acquireNodeLease(options.leaseDir);
+  let cgroups: ReturnType<typeof createCgroupManager>;
+  let network: NetworkManager | undefined;
+  try {
+    cgroups = createCgroupManager(options.host.cgroups, `openfc-${lease.index}`);
+    cgroups.sweep();
+    network = options.host.hasNetworking ? createNetworkManager({ lease: lease.index, subnetBase: options.subnetBase, bandwidth: options.bandwidth }) : undefined;
+  } catch (e: unknown) {
+    lease.release();
+    throw e;
+  }
   const seccomp = buildSeccompFilter();
   fs.mkdirSync(options.runRoot, { recursive: true, mode: 0o711 });
   const freeSlots: number[] = [];
@@ -66,7 +77,7 @@ export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
   async function startStemCell(cell: StemCellSpec): Promise<StemCell> {
     if (cell.network === 'internet' && !network) throw new PlatformError('ServiceUnavailable', 'this node cannot give instances network access (nftables/iproute2 missing); set internetAccess to false');
     const slot = takeSlot();
-    const uid = UID_BASE + slot;
+    const uid = UID_BASE + lease.index * MAX_SLOTS + slot;
     const runDir = path.join(options.runRoot, cell.cellId);
     const codeSlot = path.join(runDir, 'code');
     fs.mkdirSync(codeSlot, { recursive: true, mode: 0o755 });
@@ -190,6 +201,7 @@ export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
     async close() {
       await live.destroyAll();
       network?.close();
+      lease.release();
     },
   };
 }

@@ -9,11 +9,13 @@
 import { execFile, execFileSync } from 'node:child_process';
 
 export type NetworkMode = 'none' | 'internet';
-const TABLE = 'openfc';
+/** Host-side interfaces of every openfc platform start with this (rules match all platforms' instances). */
 const IFACE_PREFIX = 'ofc';
 
 export interface NetworkOptions {
-  /** An IPv4 /16 for instance links, e.g. 100.96.0.0 (each instance takes a /30). */
+  /** The node lease index: names the table, namespaces and interfaces, and picks the /16. */
+  readonly lease: number;
+  /** The first of the /16s for instance links, e.g. 100.96.0.0: lease n uses the n-th /16 from it (each instance takes a /30). */
   readonly subnetBase: string;
   /** Egress and ingress rate per instance, e.g. "1gbit". */
   readonly bandwidth: string;
@@ -50,7 +52,10 @@ function ipv4(base: string, offset: number): string {
 }
 
 export function createNetworkManager(options: NetworkOptions): NetworkManager {
-  const subnet = `${options.subnetBase}/16`;
+  const base = ipv4(options.subnetBase, options.lease * 65536);
+  const subnet = `${base}/16`;
+  const TABLE = `openfc_${options.lease}`;
+  const ifacePrefix = `${IFACE_PREFIX}${options.lease}x`;
   run('sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1']);
   run('nft', ['-f', '-'], `table inet ${TABLE}
 delete table inet ${TABLE}
@@ -68,10 +73,10 @@ table inet ${TABLE} {
   return {
     async attach(slot, mode) {
       if (mode === 'none') return { release: async () => undefined };
-      const ns = `openfc-${slot}`;
-      const host = `${IFACE_PREFIX}${slot}h`;
-      const hostIp = ipv4(options.subnetBase, slot * 4 + 1);
-      const instIp = ipv4(options.subnetBase, slot * 4 + 2);
+      const ns = `openfc-${options.lease}-${slot}`;
+      const host = `${ifacePrefix}${slot}`;
+      const hostIp = ipv4(base, slot * 4 + 1);
+      const instIp = ipv4(base, slot * 4 + 2);
       await runAsync('ip', ['netns', 'del', ns]).catch(() => undefined);
       await runAsync('ip', ['netns', 'add', ns]);
       await runAsync('ip', ['-b', '-'], [

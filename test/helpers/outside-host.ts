@@ -1,0 +1,68 @@
+/**
+ * A fake host "on the internet" for tests: a network namespace the test creates, joined to the
+ * host by a veth pair with a /30 from 198.18.0.0/15 (reserved for benchmarking, never routed on
+ * the real internet). Test traffic to it never leaves the machine. Needs root and iproute2;
+ * `createOutsideHost()` resolves to undefined where that is missing.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+
+export interface OutsideHost {
+  readonly netns: string;
+  /** The outside host's address, reachable from the host and from instances with internet access. */
+  readonly address: string;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+function ip(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => execFile('ip', args, (err, _o, stderr) => (err ? reject(new Error(`ip ${args.join(' ')}: ${stderr}`)) : resolve())));
+}
+
+export function canCreateOutsideHost(): boolean {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) return false;
+  try {
+    execFileSync('ip', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function createOutsideHost(): Promise<OutsideHost | undefined> {
+  if (!canCreateOutsideHost()) return undefined;
+  const n = counter++;
+  const tag = `${process.pid % 100000}x${n}`;
+  const netns = `ofctest-${tag}`;
+  const hostIf = `otst${tag}`.slice(0, 15);
+  // A /30 per (process, outside host): 198.18.0.0/15 has 32768 of them.
+  const block = ((process.pid % 8192) * 4 + (n % 4)) % 32768;
+  const a = (block * 4) >>> 0;
+  const hostIp = `198.${18 + (a >>> 16)}.${(a >>> 8) & 255}.${(a & 255) + 1}`;
+  const address = `198.${18 + (a >>> 16)}.${(a >>> 8) & 255}.${(a & 255) + 2}`;
+  await ip(['netns', 'del', netns]).catch(() => undefined);
+  await ip(['netns', 'add', netns]);
+  const cleanup = () => {
+    try {
+      execFileSync('ip', ['netns', 'del', netns], { stdio: 'ignore' });
+    } catch {
+      /* already gone */
+    }
+  };
+  process.once('exit', cleanup);
+  await ip(['link', 'add', hostIf, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns]);
+  await ip(['addr', 'add', `${hostIp}/30`, 'dev', hostIf]);
+  await ip(['link', 'set', hostIf, 'up']);
+  await ip(['-n', netns, 'addr', 'add', `${address}/30`, 'dev', 'eth0']);
+  await ip(['-n', netns, 'link', 'set', 'eth0', 'up']);
+  await ip(['-n', netns, 'link', 'set', 'lo', 'up']);
+  await ip(['-n', netns, 'route', 'add', 'default', 'via', hostIp]);
+  return {
+    netns,
+    address,
+    async close() {
+      process.off('exit', cleanup);
+      await ip(['netns', 'del', netns]).catch(() => undefined);
+    },
+  };
+}
