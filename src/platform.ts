@@ -18,12 +18,13 @@ import { createInvokeService } from './invoke/index.js';
 import { createFileFunctionLogSink } from './observability/function-logs.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createRequestIdFactory } from './observability/request-id.js';
-import { createSandboxDriver, withStemCellPool, type SandboxDriver } from './sandbox/index.js';
+import { createSandboxDriver, instanceLinkBlocks, withStemCellPool, type SandboxDriver } from './sandbox/index.js';
 import { createScheduler, type Scheduler } from './scheduler/index.js';
 import { createFsBlobStore } from './store/blob/fs-blob-store.js';
 import { createSqliteMetadataStore } from './store/sqlite/sqlite-metadata-store.js';
 import type { MetadataStore } from './store/types.js';
 import { createSystemClock, type Clock } from './time/clock.js';
+import { createVpcService } from './vpc/index.js';
 
 export interface Endpoints {
   /** `http://127.0.0.1:<port>`, or undefined when plain HTTP is disabled. */
@@ -108,7 +109,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     const chosen = createSandboxDriver(config, clock);
     const driver = withStemCellPool(chosen.driver, {
       sizePerKey: config.stemCellPoolSize,
-      prewarm: [{ runtimeFamily: 'nodejs', memoryMb: DEFAULT_MEMORY_MB, diskSizeMb: DISK_SIZES_MB[0], network: 'internet' }],
+      prewarm: [{ runtimeFamily: 'nodejs', memoryMb: DEFAULT_MEMORY_MB, diskSizeMb: DISK_SIZES_MB[0], network: { internet: true } }],
       logger,
       clock,
       refillDelayMs: 50,
@@ -118,15 +119,17 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     if (!driver.isIsolated) {
       logger.warn(`WARNING: the '${driver.name}' sandbox driver does NOT isolate instances: function code runs as a plain process with openfc's user and can read this machine. Run only code you trust.`);
     }
+    const vpcs = createVpcService({ store, clock, driver, logger, reservedBlocks: instanceLinkBlocks(config.instanceSubnetBase) });
+    await vpcs.restore();
     const scheduler = createScheduler({
-      driver, codeCache, clock, events, logger, config, newRequestId, functionLogs: createFileFunctionLogSink(path.join(config.dataDir, 'logs', 'functions'), { clock }),
+      driver, codeCache, clock, events, logger, config, newRequestId, networkOf: (fn) => vpcs.networkOf(fn), functionLogs: createFileFunctionLogSink(path.join(config.dataDir, 'logs', 'functions'), { clock }),
     });
     closers.push(() => scheduler.close());
     const functions = createFunctionService({ store, blobs, codeCache, clock, config, codeUrls });
     functions.onChange((change) => scheduler.onFunctionChange(change));
     const invoke = createInvokeService({ functions, scheduler });
 
-    const router = createRouter({ functions, invoke, codeUrls, blobs, clock, config });
+    const router = createRouter({ functions, invoke, vpcs, codeUrls, blobs, clock, config });
     const signatures = createSignatureVerifier({ threads: config.signatureThreads, logger });
     closers.push(() => signatures.close());
     const handler = createApiHandler({ router, accounts, nonces: new NonceCache(2 * config.signatureMaxSkewMs), signatures, clock, config, logger, newRequestId });

@@ -9,6 +9,8 @@ import { Router } from './router.js';
 import { codeDownloadRoutes } from './routes/code-download-routes.js';
 import { functionRoutes } from './routes/function-routes.js';
 import { invokeRoutes } from './routes/invoke-routes.js';
+import { vpcRoutes } from './routes/vpc-routes.js';
+import type { VpcService } from '../vpc/index.js';
 
 export { createApiHandler, type ApiHandlerDeps } from './api-handler.js';
 export { startListeners, LOOPBACK_HOST, type Listeners } from './listeners.js';
@@ -17,8 +19,10 @@ export { renderError } from './errors.js';
 export { encodeLogTail } from './routes/invoke-routes.js';
 
 /** The route table of every operation openfc serves. */
-export function createRouter(deps: { functions: FunctionService; invoke: InvokeService; codeUrls: CodeUrlSigner; blobs: BlobStore; clock: Clock; config: ResolvedConfig }): Router<RouteHandler> {
+export function createRouter(deps: {
+  functions: FunctionService; invoke: InvokeService; vpcs: VpcService; codeUrls: CodeUrlSigner; blobs: BlobStore; clock: Clock; config: ResolvedConfig;
+}): Router<RouteHandler> {
   const router = new Router<RouteHandler>();
-  for (const r of [...functionRoutes(deps.functions, deps.config), ...invokeRoutes(deps.invoke, deps.config), ...codeDownloadRoutes(deps)]) router.add(r);
+  for (const r of [...functionRoutes(deps.functions, deps.config), ...invokeRoutes(deps.invoke, deps.config), ...vpcRoutes(deps.vpcs), ...codeDownloadRoutes(deps)]) router.add(r);
   return router;
 }

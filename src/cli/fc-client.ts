@@ -77,3 +77,21 @@ export async function readBody(stream: AsyncIterable<Buffer | string> | undefine
 export function isFcError(e: unknown, code: string): boolean {
   return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === code;
 }
+
+/**
+ * Calls an operation the SDK has no method for (openfc's own, such as CreateVpc), through the
+ * SDK's generic `callApi`: same signing, same errors. Resolves to the JSON body (undefined for 204).
+ */
+export async function callFc(
+  client: FcClient,
+  op: { action: string; method: 'GET' | 'POST' | 'PUT' | 'DELETE'; pathname: string; body?: unknown },
+  runtime: $dara.RuntimeOptions = new $dara.RuntimeOptions({}),
+): Promise<unknown> {
+  const params = new $OpenApiUtil.Params({
+    action: op.action, version: '2023-03-30', protocol: 'HTTPS', pathname: op.pathname, method: op.method,
+    authType: 'AK', style: 'ROA', reqBodyType: 'json', bodyType: op.method === 'DELETE' ? 'none' : 'json',
+  });
+  const req = new $OpenApiUtil.OpenApiRequest({ headers: {}, ...(op.body !== undefined && { body: op.body }) });
+  const res = (await client.callApi(params, req, runtime)) as { body?: unknown };
+  return res.body;
+}

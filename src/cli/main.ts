@@ -9,6 +9,7 @@ import { registerDeployCommand } from './commands/deploy.js';
 import { registerFunctionCommand } from './commands/function.js';
 import { registerInvokeCommand } from './commands/invoke.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerVpcCommand } from './commands/vpc.js';
 
 export function buildProgram(): Command {
   const program = new Command('openfc')
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerFunctionCommand(program);
   registerInvokeCommand(program);
   registerDeployCommand(program);
+  registerVpcCommand(program);
   return program;
 }
 

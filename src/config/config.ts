@@ -61,6 +61,8 @@ export interface ResolvedConfig {
   instanceSubnetBase: string;
   /** Linux driver: per-instance bandwidth in each direction, in tc units. @default "1gbit" */
   instanceBandwidth: string;
+  /** Linux driver: bandwidth of performance instances (diskSize 10240). @default "5gbit" */
+  performanceInstanceBandwidth: string;
   /** Platform log level. @default "info" */
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -89,6 +91,7 @@ export const DEFAULT_CONFIG: ResolvedConfig = {
   coldStartBoostMs: 20_000,
   instanceSubnetBase: '100.96.0.0',
   instanceBandwidth: '1gbit',
+  performanceInstanceBandwidth: '5gbit',
   logLevel: 'info',
 };
 

@@ -87,6 +87,18 @@ export function createFunctionService(deps: {
     };
   }
 
+  /** vpcConfig must name one of the account's own VPCs (another account's looks the same as none). */
+  function checkVpcConfig(accountId: string, cfg: FunctionConfig): void {
+    const vpc = (cfg as { vpcConfig?: unknown }).vpcConfig;
+    if (vpc === undefined || vpc === null) return;
+    if (typeof vpc !== 'object' || Array.isArray(vpc)) throw invalidArgument('vpcConfig must be an object with vpcId');
+    const vpcId = (vpc as { vpcId?: unknown }).vpcId;
+    if (vpcId === undefined || vpcId === '') return;
+    if (typeof vpcId !== 'string') throw invalidArgument('vpcConfig.vpcId must be a string');
+    const record = store.getVpc(vpcId);
+    if (!record || record.accountId !== accountId) throw new PlatformError('VpcNotFound', `VPC '${vpcId}' does not exist in this account (create it with CreateVpc or 'openfc vpc create')`);
+  }
+
   function announce(change: FunctionChange): void {
     for (const fn of listeners) fn(change);
   }
@@ -136,6 +148,7 @@ export function createFunctionService(deps: {
       const functionName = validateFunctionName(input.functionName);
       if (store.getFunction(accountId, functionName)) throw new PlatformError('FunctionAlreadyExists', `function '${functionName}' already exists`);
       const fnConfig = buildFunctionConfig(input, undefined);
+      checkVpcConfig(accountId, fnConfig);
       if (input.code === undefined) throw invalidArgument('code is required: send the code package as code.zipFile (base64 of a zip)');
       const code = await storeCode(input.code);
       const now = fcTime(clock.now());
@@ -162,6 +175,7 @@ export function createFunctionService(deps: {
       if (!current) throw notFound(functionName);
       if (input.functionName !== undefined && input.functionName !== functionName) throw invalidArgument('functionName cannot be changed');
       const fnConfig = buildFunctionConfig(input, current.config as FunctionConfig);
+      checkVpcConfig(accountId, fnConfig);
       const code = input.code !== undefined ? await storeCode(input.code) : undefined;
       const record: FunctionRecord = { ...current, ...code, config: fnConfig, revision: current.revision + 1, lastModifiedTime: fcTime(clock.now()) };
       store.updateFunction(record, current.revision);

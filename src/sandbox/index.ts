@@ -10,6 +10,7 @@ import type { SandboxDriver } from './types.js';
 export * from './types.js';
 export * from './channel/index.js';
 export { checkHost, type HostCheck } from './drivers/linux/host-check.js';
+export { instanceLinkBlocks } from './drivers/linux/node-lease.js';
 export { withStemCellPool, type StemCellPoolStats } from './stem-cell-pool.js';
 
 /** The one registry of sandbox drivers, keyed by the name used in config. */
@@ -22,6 +23,7 @@ export const SANDBOX_DRIVERS: Record<Exclude<SandboxDriverName, 'auto'>, (config
       coldStartBoostMs: config.coldStartBoostMs,
       subnetBase: config.instanceSubnetBase,
       bandwidth: config.instanceBandwidth,
+      performanceBandwidth: config.performanceInstanceBandwidth,
       host,
       clock,
     }),

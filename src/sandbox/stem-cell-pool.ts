@@ -83,7 +83,10 @@ export function withStemCellPool(driver: SandboxDriver, options: StemCellPoolOpt
     name: driver.name,
     isIsolated: driver.isIsolated,
     startStemCell: (spec) => driver.startStemCell(spec),
+    ...(driver.vpcs && { vpcs: driver.vpcs }),
     async start(spec: SandboxSpec) {
+      // VPC instances are started on demand: cells waiting in a VPC would hold its addresses and outlive its deletion.
+      if (spec.network.vpc) return driver.start(spec);
       const p = poolFor({ runtimeFamily: spec.runtimeFamily, memoryMb: spec.memoryMb, diskSizeMb: spec.diskSizeMb, network: spec.network });
       const cell = p.cells.shift();
       if (!cell) {

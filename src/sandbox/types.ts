@@ -13,6 +13,28 @@
  */
 import type { InstanceChannel } from './channel/instance-channel.js';
 
+/** A VPC an instance is attached to (see src/vpc): its address block and its bridge's index. */
+export interface VpcAttachment {
+  readonly vpcId: string;
+  readonly cidrBlock: string;
+  readonly bridgeIndex: number;
+}
+
+/**
+ * The network an instance gets: `internet` is outbound access through the host (NAT); `vpc` puts
+ * it on that VPC's bridge. Neither: loopback only. Both: the VPC plus a default route out.
+ */
+export interface NetworkSpec {
+  readonly internet: boolean;
+  readonly vpc?: VpcAttachment;
+}
+
+/** A short stable name of a network spec: `none`, `internet`, `vpc:<id>` or `vpc+internet:<id>`. */
+export function networkKey(n: NetworkSpec): string {
+  if (!n.vpc) return n.internet ? 'internet' : 'none';
+  return `${n.internet ? 'vpc+internet' : 'vpc'}:${n.vpc.vpcId}`;
+}
+
 /** What a sandbox is started with. Everything function-specific arrives later through ASSIGN. */
 export interface SandboxSpec {
   /** Becomes the instance id once a function is assigned. */
@@ -24,8 +46,7 @@ export interface SandboxSpec {
   readonly cpu: number;
   /** Size of the instance's /tmp. */
   readonly diskSizeMb: number;
-  /** `internet`: outbound access through the host; `none`: loopback only. */
-  readonly network: 'none' | 'internet';
+  readonly network: NetworkSpec;
   /** The unpacked code directory on the host; the driver makes it visible (read-only) to the runtime. */
   readonly codeDir: string;
 }
@@ -62,7 +83,7 @@ export interface StemCellSpec {
   readonly runtimeFamily: 'nodejs';
   readonly memoryMb: number;
   readonly diskSizeMb: number;
-  readonly network: 'none' | 'internet';
+  readonly network: NetworkSpec;
 }
 
 /** A started sandbox with its runtime loaded and connected, but no function yet. */
@@ -84,10 +105,15 @@ export interface SandboxDriver {
   start(spec: SandboxSpec): Promise<Sandbox>;
   /** Starts a sandbox with no function assigned, to be specialised later. */
   startStemCell(spec: StemCellSpec): Promise<StemCell>;
+  /** VPC bridges on this host; absent where the driver cannot attach instances to VPCs. */
+  readonly vpcs?: {
+    ensure(vpc: VpcAttachment): Promise<{ bridge: string; gatewayIp: string }>;
+    remove(vpc: VpcAttachment): Promise<void>;
+  };
   close(): Promise<void>;
 }
 
 /** The stem-cell key of a sandbox spec: cells are interchangeable within one key. */
-export function stemCellKey(s: { runtimeFamily: string; memoryMb: number; diskSizeMb: number; network: string }): string {
-  return `${s.runtimeFamily}/${s.memoryMb}/${s.diskSizeMb}/${s.network}`;
+export function stemCellKey(s: { runtimeFamily: string; memoryMb: number; diskSizeMb: number; network: NetworkSpec }): string {
+  return `${s.runtimeFamily}/${s.memoryMb}/${s.diskSizeMb}/${networkKey(s.network)}`;
 }

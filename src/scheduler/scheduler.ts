@@ -13,7 +13,7 @@ import type { FunctionLogSink } from '../observability/function-logs.js';
 import type { Logger } from '../observability/logger.js';
 import { createInstanceId, type RequestIdFactory } from '../observability/request-id.js';
 import { ChannelClosedError, type FunctionErrorBody } from '../sandbox/channel/index.js';
-import type { SandboxDriver } from '../sandbox/types.js';
+import type { NetworkSpec, SandboxDriver } from '../sandbox/types.js';
 import type { FunctionRecord } from '../store/types.js';
 import type { Clock, TimerHandle } from '../time/clock.js';
 import { buildAssignHeader } from './assignment.js';
@@ -36,6 +36,8 @@ export interface SchedulerDeps {
   config: ResolvedConfig;
   functionLogs: FunctionLogSink;
   newRequestId: RequestIdFactory;
+  /** The network an instance of `fn` gets (VPC lookups live outside the scheduler). Default: internetAccess only. */
+  networkOf?: (fn: FunctionRecord) => NetworkSpec;
 }
 
 export interface Scheduler {
@@ -52,6 +54,7 @@ const errorBody = (errorMessage: string, errorType: string): Buffer => Buffer.fr
 
 export function createScheduler(deps: SchedulerDeps): Scheduler {
   const { driver, codeCache, clock, events, logger, config, functionLogs } = deps;
+  const networkOf = deps.networkOf ?? ((fn: FunctionRecord): NetworkSpec => ({ internet: (fn.config as FunctionConfig).internetAccess !== false }));
   const pools = new Map<string, Set<Instance>>();
   const latestRevision = new Map<string, number>();
   const stopping = new Set<Promise<void>>();
@@ -98,7 +101,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const sandboxStartedAt = clock.now();
     const sandbox = await driver.start({
       sandboxId: inst.id, runtimeFamily: 'nodejs', memoryMb: cfg.memorySize, cpu: cfg.cpu, diskSizeMb: cfg.diskSize,
-      network: cfg.internetAccess === false ? 'none' : 'internet', codeDir,
+      network: networkOf(inst.fn), codeDir,
     });
     inst.sandbox = sandbox;
     const assignStartedAt = clock.now();

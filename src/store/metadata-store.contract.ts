@@ -82,6 +82,28 @@ export function runMetadataStoreContract(name: string, create: () => Promise<Met
       assert.deepEqual(store.listFunctions(acct, { prefix: 'a_', limit: 10 }).items.map((f) => f.functionName), ['a_%']);
     });
 
+    test('stores VPCs per account and finds the functions that use one', async (t) => {
+      const { store, acct } = await withStore(t);
+      const other = `2${Math.floor(Math.random() * 1e15)}`;
+      store.createAccount({ accountId: other, createdTime: new Date().toISOString() });
+      const vpc = (id: string, accountId: string, bridgeIndex: number) => ({
+        vpcId: id, accountId, vpcName: id, cidrBlock: `10.9.${bridgeIndex}.0/24`, description: '', bridgeIndex, createdTime: new Date().toISOString(),
+      });
+      store.createVpc(vpc('vpc-a', acct, 1));
+      store.createVpc(vpc('vpc-b', other, 2));
+      assert.throws(() => store.createVpc(vpc('vpc-c', acct, 1)), 'bridge indexes are unique');
+      assert.deepEqual(store.listVpcs(acct).map((v) => v.vpcId), ['vpc-a']);
+      assert.deepEqual(store.listVpcs().map((v) => v.vpcId).sort(), ['vpc-a', 'vpc-b']);
+      assert.equal(store.getVpc('vpc-b')?.cidrBlock, '10.9.2.0/24');
+      store.createFunction({ ...fnRecord(acct, 'in-vpc'), config: { ...fnRecord(acct, 'x').config, vpcConfig: { vpcId: 'vpc-a' } } });
+      store.createFunction(fnRecord(acct, 'outside'));
+      assert.deepEqual(store.functionsInVpc(acct, 'vpc-a'), ['in-vpc']);
+      assert.deepEqual(store.functionsInVpc(other, 'vpc-a'), []);
+      assert.equal(store.deleteVpc('vpc-b'), true);
+      assert.equal(store.deleteVpc('vpc-b'), false);
+      assert.equal(store.getVpc('vpc-b'), undefined);
+    });
+
     test('keeps everything across a reopen', async (t) => {
       const fx = await withStore(t);
       if (!fx.reopen) return t.skip('backend has no persistence');

@@ -45,6 +45,18 @@ export interface FunctionRecord {
   readonly lastModifiedTime: string;
 }
 
+/** A VPC: an IPv4 block owned by one account; instances of its functions attach to its bridge. */
+export interface VpcRecord {
+  readonly vpcId: string;
+  readonly accountId: string;
+  readonly vpcName: string;
+  readonly cidrBlock: string;
+  readonly description: string;
+  /** Unique across the store; names the VPC's bridge on each node. */
+  readonly bridgeIndex: number;
+  readonly createdTime: string;
+}
+
 export interface ListPage<T> {
   readonly items: T[];
   readonly nextToken?: string;
@@ -71,6 +83,14 @@ export interface MetadataStore {
   deleteFunction(accountId: string, functionName: string): boolean;
   /** Functions in name order, after `nextToken` (exclusive), whose names start with `prefix`. */
   listFunctions(accountId: string, options: { prefix?: string; limit: number; nextToken?: string }): ListPage<FunctionRecord>;
+
+  createVpc(record: VpcRecord): void;
+  getVpc(vpcId: string): VpcRecord | undefined;
+  /** One account's VPCs, or every VPC (for address-overlap checks) when `accountId` is undefined; in creation order. */
+  listVpcs(accountId?: string): VpcRecord[];
+  deleteVpc(vpcId: string): boolean;
+  /** Names of the account's functions whose vpcConfig names this VPC. */
+  functionsInVpc(accountId: string, vpcId: string): string[];
 
   close(): void;
 }

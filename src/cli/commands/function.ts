@@ -18,6 +18,8 @@ export interface FunctionConfigFlags {
   env?: Record<string, string>;
   description?: string;
   initializer?: string;
+  vpc?: string;
+  internet?: boolean;
   json?: boolean;
 }
 
@@ -63,6 +65,9 @@ export function addFunctionConfigOptions(command: Command, mode: { isCreate: boo
     .addOption(new Option('--env <KEY=VALUE>', 'environment variable for the function; repeat for more (on update, replaces all of them)').argParser(collectEnv))
     .addOption(new Option('--description <text>', 'free-text description'))
     .addOption(new Option('--initializer <file.export>', 'initializer handler, run once when an instance starts'))
+    .addOption(new Option('--vpc <vpc-id>', "attach instances to this VPC of the account (see 'openfc vpc'); '' detaches"))
+    .addOption(new Option('--no-internet', 'no internet access for instances (only their VPC, if any)'))
+    .addOption(new Option('--internet', 'give instances internet access (the default on create)').hideHelp())
     .addOption(new Option('--json', 'print the API response body as JSON'));
 }
 
@@ -76,6 +81,8 @@ export function functionConfigFromFlags(flags: FunctionConfigFlags): Record<stri
     ...(flags.concurrency !== undefined && { instanceConcurrency: flags.concurrency }),
     ...(flags.env !== undefined && { environmentVariables: flags.env }),
     ...(flags.description !== undefined && { description: flags.description }),
+    ...(flags.vpc !== undefined && { vpcConfig: new $FC.VPCConfig({ vpcId: flags.vpc }) }),
+    ...(flags.internet !== undefined && { internetAccess: flags.internet }),
     ...(flags.initializer !== undefined && {
       instanceLifecycleConfig: new $FC.InstanceLifecycleConfig({ initializer: new $FC.LifecycleHook({ handler: flags.initializer }) }),
     }),

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { PlatformError } from '../../errors/index.js';
-import type { AccessKeyRecord, AccountRecord, FunctionRecord, ListPage, MetadataStore } from '../types.js';
+import type { AccessKeyRecord, AccountRecord, FunctionRecord, ListPage, MetadataStore, VpcRecord } from '../types.js';
 import { migrate } from './migrate.js';
 
 interface FunctionRow {
@@ -57,6 +57,20 @@ function toAccessKey(r: AccessKeyRow): AccessKeyRecord {
   };
 }
 
+interface VpcRow {
+  vpc_id: string;
+  account_id: string;
+  vpc_name: string;
+  cidr_block: string;
+  description: string;
+  bridge_index: number;
+  created_time: string;
+}
+
+const toVpc = (r: VpcRow): VpcRecord => ({
+  vpcId: r.vpc_id, accountId: r.account_id, vpcName: r.vpc_name, cidrBlock: r.cidr_block, description: r.description, bridgeIndex: r.bridge_index, createdTime: r.created_time,
+});
+
 /** Opens (creating if needed) the database at `file` and brings its schema up to date. */
 export function createSqliteMetadataStore(file: string): MetadataStore {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
@@ -90,6 +104,14 @@ export function createSqliteMetadataStore(file: string): MetadataStore {
        WHERE account_id = @accountId AND function_name = @functionName AND revision = @expectedRevision`,
     ),
     deleteFunction: db.prepare('DELETE FROM functions WHERE account_id = ? AND function_name = ?'),
+    insertVpc: db.prepare(
+      `INSERT INTO vpcs (vpc_id, account_id, vpc_name, cidr_block, description, bridge_index, created_time)
+       VALUES (@vpcId, @accountId, @vpcName, @cidrBlock, @description, @bridgeIndex, @createdTime)`,
+    ),
+    getVpc: db.prepare('SELECT * FROM vpcs WHERE vpc_id = ?'),
+    listVpcs: db.prepare('SELECT * FROM vpcs WHERE @accountId IS NULL OR account_id = @accountId ORDER BY created_time, vpc_id'),
+    deleteVpc: db.prepare('DELETE FROM vpcs WHERE vpc_id = ?'),
+    functionsInVpc: db.prepare(`SELECT function_name FROM functions WHERE account_id = ? AND json_extract(config, '$.vpcConfig.vpcId') = ? ORDER BY function_name`),
     listFunctions: db.prepare(
       `SELECT * FROM functions WHERE account_id = @accountId AND function_name > @after
          AND substr(function_name, 1, length(@prefix)) = @prefix
@@ -149,6 +171,22 @@ export function createSqliteMetadataStore(file: string): MetadataStore {
       const rows = stmt.listFunctions.all({ accountId, prefix, after: nextToken ?? '', limit: limit + 1 }) as FunctionRow[];
       const items = rows.slice(0, limit).map(toFunction);
       return { items, nextToken: rows.length > limit ? items.at(-1)?.functionName : undefined };
+    },
+    createVpc(v) {
+      stmt.insertVpc.run(v);
+    },
+    getVpc(vpcId) {
+      const r = stmt.getVpc.get(vpcId) as VpcRow | undefined;
+      return r && toVpc(r);
+    },
+    listVpcs(accountId) {
+      return (stmt.listVpcs.all({ accountId: accountId ?? null }) as VpcRow[]).map(toVpc);
+    },
+    deleteVpc(vpcId) {
+      return stmt.deleteVpc.run(vpcId).changes > 0;
+    },
+    functionsInVpc(accountId, vpcId) {
+      return (stmt.functionsInVpc.all(accountId, vpcId) as { function_name: string }[]).map((r) => r.function_name);
     },
     close() {
       if (db.open) db.close();

@@ -18,7 +18,7 @@ import type { Clock } from '../../../time/clock.js';
 import { listenForRuntime, type InstanceChannel } from '../../channel/index.js';
 import { linkTree } from '../../link-tree.js';
 import { LiveSandboxes, awaitRuntime } from '../../runtime-connection.js';
-import type { Sandbox, SandboxDriver, SandboxExit, SandboxSpec, StemCell, StemCellSpec } from '../../types.js';
+import type { Sandbox, SandboxDriver, SandboxExit, SandboxSpec, StemCell, StemCellSpec, VpcAttachment } from '../../types.js';
 import { buildBwrapArgs } from './bwrap-args.js';
 import { CPU_PERIOD_US, createCgroupManager, type InstanceCgroup } from './cgroups.js';
 import type { HostCheck } from './host-check.js';
@@ -34,6 +34,8 @@ const PIDS_MAX = 1024;
 /** Host uids for instances: UID_BASE + lease × MAX_SLOTS + slot. */
 const UID_BASE = 200_000;
 const MAX_SLOTS = 16_000;
+/** Instances with this much disk are FC's performance instances, with more bandwidth. */
+const PERFORMANCE_DISK_MB = 10_240;
 /** Joins the cgroups given as arguments, then execs the rest: Node has no pre-exec hook to do it. */
 const JOIN_CGROUPS_SCRIPT = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1"; shift; n=$((n-1)); done; exec "$@"';
 
@@ -44,6 +46,8 @@ export interface LinuxDriverOptions {
   readonly coldStartBoostMs: number;
   readonly subnetBase: string;
   readonly bandwidth: string;
+  /** Bandwidth of performance instances (diskSize 10 GB). */
+  readonly performanceBandwidth: string;
   readonly host: HostCheck;
   readonly clock: Clock;
   /** Where node leases live (tests point it elsewhere). @default /run/openfc/leases */
@@ -75,7 +79,7 @@ export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
   };
 
   async function startStemCell(cell: StemCellSpec): Promise<StemCell> {
-    if (cell.network === 'internet' && !network) throw new PlatformError('ServiceUnavailable', 'this node cannot give instances network access (nftables/iproute2 missing); set internetAccess to false');
+    if ((cell.network.internet || cell.network.vpc) && !network) throw new PlatformError('ServiceUnavailable', 'this node cannot give instances network access (nftables/iproute2 missing); set internetAccess to false and remove vpcConfig');
     const slot = takeSlot();
     const uid = UID_BASE + lease.index * MAX_SLOTS + slot;
     const runDir = path.join(options.runRoot, cell.cellId);
@@ -101,7 +105,8 @@ export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
       const listening = await listenForRuntime(path.join(runDir, 'fc.sock'));
       server = listening.server;
       cgroup = cgroups.create(cell.cellId, { memoryBytes: cell.memoryMb * 1024 * 1024, cpuQuotaUs: null, pidsMax: PIDS_MAX });
-      net = (await network?.attach(slot, cell.network)) ?? { release: async () => undefined };
+      const bandwidth = cell.diskSizeMb >= PERFORMANCE_DISK_MB ? options.performanceBandwidth : options.bandwidth;
+      net = (await network?.attach(slot, cell.network, bandwidth)) ?? { release: async () => undefined };
       const bwrap = buildBwrapArgs({
         codeDir: codeSlot, runDir, runtimesDir: RUNTIMES_DIR, diskSizeBytes: cell.diskSizeMb * 1024 * 1024,
         isNetworkUnshared: !net.netnsPath, heapMb: Math.max(32, Math.floor(cell.memoryMb * HEAP_SHARE)), seccompFd: 3, statusFd: 4,
@@ -189,6 +194,12 @@ export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
     name: LINUX_DRIVER_NAME,
     isIsolated: true,
     startStemCell,
+    ...(network && {
+      vpcs: {
+        ensure: (vpc: VpcAttachment) => network!.ensureVpc(vpc),
+        remove: (vpc: VpcAttachment) => network!.removeVpc(vpc),
+      },
+    }),
     async start(spec) {
       const cell = await startStemCell({ cellId: spec.sandboxId, runtimeFamily: spec.runtimeFamily, memoryMb: spec.memoryMb, diskSizeMb: spec.diskSizeMb, network: spec.network });
       try {

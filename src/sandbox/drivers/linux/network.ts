@@ -1,15 +1,18 @@
 /**
  * @module sandbox/drivers/linux/network
- * Network namespaces for Linux-driver instances. Mode `none` is bwrap's own empty namespace
- * (loopback only). Mode `internet` gets a namespace of its own with a veth pair to the host,
- * a /30 from `subnet`, a default route, NAT out through the host, and bandwidth shaping. nftables
- * rules drop every packet from an instance to the host itself (openfc's listeners and anything
- * else bound on the host) and to any other instance.
+ * Network namespaces for Linux-driver instances. No network is bwrap's own empty namespace
+ * (loopback only). Internet access alone gets a namespace of its own with a veth pair to the host,
+ * a /30 from `subnet`, a default route and NAT out through the host. A VPC instance's veth joins
+ * the VPC's bridge (gateway = the CIDR's first address) and takes an address from the lower half
+ * of the CIDR; it gets a default route only when it also has internet access. Every veth is
+ * shaped to the instance's bandwidth. nftables rules drop every packet from an instance to the
+ * host itself (openfc's listeners and anything else bound on the host), to any other instance
+ * outside its own VPC, and between VPCs; same-VPC traffic stays on the bridge.
  */
 import { execFile, execFileSync } from 'node:child_process';
+import { PlatformError } from '../../../errors/index.js';
+import type { NetworkSpec, VpcAttachment } from '../../types.js';
 
-export type NetworkMode = 'none' | 'internet';
-/** Host-side interfaces of every openfc platform start with this (rules match all platforms' instances). */
 const IFACE_PREFIX = 'ofc';
 
 export interface NetworkOptions {
@@ -22,15 +25,25 @@ export interface NetworkOptions {
 }
 
 export interface InstanceNetwork {
-  /** Path for `nsenter --net=`; undefined for mode none (bwrap --unshare-net). */
+  /** Path for `nsenter --net=`; undefined for loopback only (bwrap --unshare-net). */
   readonly netnsPath?: string;
   readonly address?: string;
   release(): Promise<void>;
 }
 
+/** A VPC's bridge on this host: registered services join the VPC by attaching a veth to it. */
+export interface VpcBridge {
+  readonly bridge: string;
+  readonly gatewayIp: string;
+}
+
 export interface NetworkManager {
   /** Wires the namespace without blocking the event loop (the commands run as child processes). */
-  attach(slot: number, mode: NetworkMode): Promise<InstanceNetwork>;
+  attach(slot: number, spec: NetworkSpec, bandwidth?: string): Promise<InstanceNetwork>;
+  /** Creates the VPC's bridge (idempotent). */
+  ensureVpc(vpc: VpcAttachment): Promise<VpcBridge>;
+  /** Removes the VPC's bridge; its instances must be gone. */
+  removeVpc(vpc: VpcAttachment): Promise<void>;
   close(): void;
 }
 
@@ -51,6 +64,15 @@ function ipv4(base: string, offset: number): string {
   return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 }
 
+interface LiveVpc {
+  readonly bridge: VpcBridge;
+  readonly prefix: number;
+  readonly network: string;
+  /** Host offsets in use; instances take the lower half of the block, the upper half is for registered services. */
+  readonly used: Set<number>;
+  readonly maxInstanceOffset: number;
+}
+
 export function createNetworkManager(options: NetworkOptions): NetworkManager {
   const base = ipv4(options.subnetBase, options.lease * 65536);
   const subnet = `${base}/16`;
@@ -60,9 +82,11 @@ export function createNetworkManager(options: NetworkOptions): NetworkManager {
   run('nft', ['-f', '-'], `table inet ${TABLE}
 delete table inet ${TABLE}
 table inet ${TABLE} {
+  chain vpc_same { }
   chain input { type filter hook input priority -10; policy accept; iifname "${IFACE_PREFIX}*" reject; }
   chain forward {
     type filter hook forward priority -10; policy accept;
+    jump vpc_same;
     iifname "${IFACE_PREFIX}*" oifname "${IFACE_PREFIX}*" reject;
     iifname "${IFACE_PREFIX}*" ip daddr 127.0.0.0/8 reject;
   }
@@ -70,32 +94,97 @@ table inet ${TABLE} {
 }
 `);
   const live = new Set<string>();
+  const vpcs = new Map<string, Promise<LiveVpc>>();
+  const bridges = new Set<string>();
+  const bridgeName = (vpc: VpcAttachment) => `${IFACE_PREFIX}${options.lease}v${vpc.bridgeIndex.toString(36)}`;
+
+  function createVpc(vpc: VpcAttachment): Promise<LiveVpc> {
+    const [network, bits] = vpc.cidrBlock.split('/') as [string, string];
+    const prefix = Number(bits);
+    const bridge = bridgeName(vpc);
+    const gatewayIp = ipv4(network, 1);
+    return (async () => {
+      await runAsync('ip', ['link', 'del', bridge]).catch(() => undefined);
+      bridges.add(bridge);
+      await runAsync('ip', ['-b', '-'], [`link add ${bridge} type bridge`, `addr add ${gatewayIp}/${prefix} dev ${bridge}`, `link set ${bridge} up`].join('\n') + '\n');
+      // Same-VPC traffic is bridged; where br_netfilter shows it to the forward hook, it is accepted here.
+      await runAsync('nft', ['add', 'rule', 'inet', TABLE, 'vpc_same', 'iifname', `"${bridge}*"`, 'oifname', `"${bridge}*"`, 'accept']);
+      await runAsync('nft', ['add', 'rule', 'inet', TABLE, 'postrouting', 'ip', 'saddr', vpc.cidrBlock, 'oifname', '!=', `"${IFACE_PREFIX}*"`, 'masquerade']);
+      const size = 2 ** (32 - prefix);
+      return { bridge: { bridge, gatewayIp }, prefix, network, used: new Set([0, 1]), maxInstanceOffset: Math.max(2, Math.floor(size / 2) - 1) };
+    })();
+  }
+
+  function ensure(vpc: VpcAttachment): Promise<LiveVpc> {
+    let p = vpcs.get(vpc.vpcId);
+    if (!p) {
+      vpcs.set(vpc.vpcId, (p = createVpc(vpc)));
+      p.catch(() => vpcs.delete(vpc.vpcId));
+    }
+    return p;
+  }
+
+  async function attachNamespace(slot: number, hostIf: string, hostSide: string[], nsSide: string[], bandwidth: string): Promise<string> {
+    const ns = `openfc-${options.lease}-${slot}`;
+    await runAsync('ip', ['netns', 'del', ns]).catch(() => undefined);
+    await runAsync('ip', ['netns', 'add', ns]);
+    live.add(ns);
+    await runAsync('ip', ['-b', '-'], [`link add ${hostIf} type veth peer name eth0 netns ${ns}`, ...hostSide, `link set ${hostIf} up`].join('\n') + '\n');
+    await runAsync('ip', ['-n', ns, '-b', '-'], ['link set lo up', ...nsSide].join('\n') + '\n');
+    const tbf = ['root', 'tbf', 'rate', bandwidth, 'burst', '1mb', 'latency', '50ms'];
+    await Promise.all([runAsync('tc', ['qdisc', 'add', 'dev', hostIf, ...tbf]), runAsync('tc', ['-n', ns, 'qdisc', 'add', 'dev', 'eth0', ...tbf])]);
+    return ns;
+  }
+
+  const releaseNamespace = async (ns: string) => {
+    live.delete(ns);
+    await runAsync('ip', ['netns', 'del', ns]).catch(() => undefined);
+  };
+
   return {
-    async attach(slot, mode) {
-      if (mode === 'none') return { release: async () => undefined };
-      const ns = `openfc-${options.lease}-${slot}`;
-      const host = `${ifacePrefix}${slot}`;
-      const hostIp = ipv4(base, slot * 4 + 1);
-      const instIp = ipv4(base, slot * 4 + 2);
-      await runAsync('ip', ['netns', 'del', ns]).catch(() => undefined);
-      await runAsync('ip', ['netns', 'add', ns]);
-      await runAsync('ip', ['-b', '-'], [
-        `link add ${host} type veth peer name eth0 netns ${ns}`,
-        `addr add ${hostIp}/30 dev ${host}`,
-        `link set ${host} up`,
-      ].join('\n') + '\n');
-      await runAsync('ip', ['-n', ns, '-b', '-'], ['link set lo up', `addr add ${instIp}/30 dev eth0`, 'link set eth0 up', `route add default via ${hostIp}`].join('\n') + '\n');
-      const tbf = ['root', 'tbf', 'rate', options.bandwidth, 'burst', '1mb', 'latency', '50ms'];
-      await Promise.all([runAsync('tc', ['qdisc', 'add', 'dev', host, ...tbf]), runAsync('tc', ['-n', ns, 'qdisc', 'add', 'dev', 'eth0', ...tbf])]);
-      live.add(ns);
-      return {
-        netnsPath: `/run/netns/${ns}`,
-        address: instIp,
-        async release() {
-          live.delete(ns);
-          await runAsync('ip', ['netns', 'del', ns]).catch(() => undefined);
-        },
-      };
+    async attach(slot, spec, bandwidth = options.bandwidth) {
+      if (!spec.vpc && !spec.internet) return { release: async () => undefined };
+      if (!spec.vpc) {
+        const hostIp = ipv4(base, slot * 4 + 1);
+        const instIp = ipv4(base, slot * 4 + 2);
+        const ns = await attachNamespace(slot, `${ifacePrefix}${slot}`, [`addr add ${hostIp}/30 dev ${ifacePrefix}${slot}`],
+          [`addr add ${instIp}/30 dev eth0`, 'link set eth0 up', `route add default via ${hostIp}`], bandwidth);
+        return { netnsPath: `/run/netns/${ns}`, address: instIp, release: () => releaseNamespace(ns) };
+      }
+      const vpc = await ensure(spec.vpc);
+      let offset = 2;
+      while (vpc.used.has(offset)) offset++;
+      if (offset > vpc.maxInstanceOffset) throw new PlatformError('ResourceExhausted', `VPC ${spec.vpc.vpcId} (${spec.vpc.cidrBlock}) has no free instance address left`);
+      vpc.used.add(offset);
+      const instIp = ipv4(vpc.network, offset);
+      const hostIf = `${vpc.bridge.bridge}p${slot.toString(36)}`;
+      try {
+        const ns = await attachNamespace(slot, hostIf, [`link set ${hostIf} master ${vpc.bridge.bridge}`],
+          [`addr add ${instIp}/${vpc.prefix} dev eth0`, 'link set eth0 up', ...(spec.internet ? [`route add default via ${vpc.bridge.gatewayIp}`] : [])], bandwidth);
+        return {
+          netnsPath: `/run/netns/${ns}`,
+          address: instIp,
+          async release() {
+            await releaseNamespace(ns);
+            vpc.used.delete(offset);
+          },
+        };
+      } catch (e: unknown) {
+        vpc.used.delete(offset);
+        throw e;
+      }
+    },
+    async ensureVpc(vpc) {
+      return (await ensure(vpc)).bridge;
+    },
+    async removeVpc(vpc) {
+      const p = vpcs.get(vpc.vpcId);
+      if (!p) return;
+      vpcs.delete(vpc.vpcId);
+      const v = await p.catch(() => undefined);
+      if (!v) return;
+      bridges.delete(v.bridge.bridge);
+      await runAsync('ip', ['link', 'del', v.bridge.bridge]).catch(() => undefined);
     },
     close() {
       for (const ns of live) {
@@ -106,6 +195,13 @@ table inet ${TABLE} {
         }
       }
       live.clear();
+      for (const bridge of bridges) {
+        try {
+          run('ip', ['link', 'del', bridge]);
+        } catch {
+          /* already gone */
+        }
+      }
       try {
         run('nft', ['delete', 'table', 'inet', TABLE]);
       } catch {

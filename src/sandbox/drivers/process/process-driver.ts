@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PlatformError } from '../../../errors/index.js';
 import { listenForRuntime, type InstanceChannel } from '../../channel/index.js';
 import { LiveSandboxes, awaitRuntime } from '../../runtime-connection.js';
 import type { Sandbox, SandboxDriver, SandboxExit, StemCell, StemCellSpec } from '../../types.js';
@@ -42,6 +43,7 @@ export function createProcessDriver(options: ProcessDriverOptions): SandboxDrive
   const live = new LiveSandboxes();
 
   async function startStemCell(cell: StemCellSpec): Promise<StemCell> {
+    if (cell.network.vpc) throw new PlatformError('ServiceUnavailable', 'functions with vpcConfig need the linux sandbox driver; this openfc runs the process driver');
     const runDir = path.join(runRoot, cell.cellId);
     fs.mkdirSync(runDir, { recursive: true, mode: 0o700 });
     const socketPath = path.join(runDir, 'fc.sock');

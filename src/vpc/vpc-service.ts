@@ -1,0 +1,134 @@
+/**
+ * @module vpc/vpc-service
+ * VPCs as an openfc resource (FC relies on Alibaba Cloud's VPC service; openfc has its own): an
+ * IPv4 block owned by one account. Functions whose vpcConfig names it have their instances
+ * attached to its bridge, where they reach each other and the services registered on it, and
+ * nothing of other VPCs or accounts. Blocks may not overlap each other (their bridges share the
+ * host's routing table) or the addresses openfc and the host reserve.
+ */
+import { randomBytes } from 'node:crypto';
+import { PlatformError, invalidArgument } from '../errors/index.js';
+import type { Logger } from '../observability/logger.js';
+import type { NetworkSpec, SandboxDriver, VpcAttachment } from '../sandbox/types.js';
+import type { FunctionRecord, MetadataStore, VpcRecord } from '../store/types.js';
+import type { Clock } from '../time/clock.js';
+import { overlaps, parseCidr, type Cidr } from './cidr.js';
+
+export interface VpcView {
+  vpcId: string;
+  vpcName: string;
+  cidrBlock: string;
+  description: string;
+  createdTime: string;
+  /** The VPC's gateway: the block's first address, on the host's bridge. */
+  gatewayIp: string;
+  /** Instances take addresses from the lower half of the block; the upper half is for registered services. */
+  serviceAddressRange: string;
+  /** The Linux bridge on this node (linux sandbox only): attach a service's veth to it to register the service. */
+  bridge?: string;
+}
+
+export interface VpcService {
+  create(accountId: string, input: Record<string, unknown>): Promise<VpcView>;
+  get(accountId: string, vpcId: string): Promise<VpcView>;
+  list(accountId: string): Promise<{ vpcs: VpcView[] }>;
+  delete(accountId: string, vpcId: string): Promise<void>;
+  /** The network an instance of `fn` gets: its internet access, and its VPC when vpcConfig names one. */
+  networkOf(fn: FunctionRecord): NetworkSpec;
+  /** Re-creates the bridges of every stored VPC (at start). */
+  restore(): Promise<void>;
+}
+
+const MIN_PREFIX = 16;
+const MAX_PREFIX = 28;
+const MAX_BRIDGE_INDEX = 36 ** 3 - 1;
+const NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+const RESERVED = ['0.0.0.0/8', '127.0.0.0/8', '169.254.0.0/16', '224.0.0.0/4', '240.0.0.0/4'];
+
+const ipv4 = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+
+export function createVpcService(deps: {
+  store: MetadataStore;
+  clock: Clock;
+  driver: Pick<SandboxDriver, 'vpcs'>;
+  logger: Logger;
+  /** Blocks openfc uses itself (the instance link range). */
+  reservedBlocks: string[];
+}): VpcService {
+  const { store, clock, driver } = deps;
+  const reserved: Cidr[] = [...RESERVED, ...deps.reservedBlocks].map((c) => parseCidr(c, 'reserved block'));
+
+  const owned = (accountId: string, vpcId: string): VpcRecord => {
+    const v = typeof vpcId === 'string' ? store.getVpc(vpcId) : undefined;
+    if (!v || v.accountId !== accountId) throw new PlatformError('VpcNotFound', `VPC '${vpcId}' does not exist in this account`);
+    return v;
+  };
+  const attachmentOf = (v: VpcRecord): VpcAttachment => ({ vpcId: v.vpcId, cidrBlock: v.cidrBlock, bridgeIndex: v.bridgeIndex });
+
+  async function view(v: VpcRecord): Promise<VpcView> {
+    const c = parseCidr(v.cidrBlock);
+    const bridge = driver.vpcs ? (await driver.vpcs.ensure(attachmentOf(v))).bridge : undefined;
+    return {
+      vpcId: v.vpcId, vpcName: v.vpcName, cidrBlock: v.cidrBlock, description: v.description, createdTime: v.createdTime,
+      gatewayIp: ipv4(c.first + 1), serviceAddressRange: `${ipv4(c.first + c.size / 2)}-${ipv4(c.first + c.size - 2)}`,
+      ...(bridge && { bridge }),
+    };
+  }
+
+  function checkBlock(cidr: Cidr): void {
+    if (cidr.prefix < MIN_PREFIX || cidr.prefix > MAX_PREFIX) throw invalidArgument(`cidrBlock must be a /${MIN_PREFIX} to /${MAX_PREFIX} block, got /${cidr.prefix}`);
+    for (const r of reserved) if (overlaps(cidr, r)) throw invalidArgument(`cidrBlock ${cidr.text} overlaps ${r.text}, which is reserved`);
+    for (const v of store.listVpcs()) {
+      if (overlaps(cidr, parseCidr(v.cidrBlock))) throw invalidArgument(`cidrBlock ${cidr.text} overlaps the block of an existing VPC (${v.cidrBlock}); VPC blocks on one openfc must not overlap`);
+    }
+  }
+
+  return {
+    async create(accountId, input) {
+      if (typeof input.cidrBlock !== 'string') throw invalidArgument('cidrBlock is required, e.g. "10.1.0.0/24"');
+      const cidr = parseCidr(input.cidrBlock);
+      checkBlock(cidr);
+      const vpcId = 'vpc-' + randomBytes(10).toString('hex');
+      const vpcName = input.vpcName === undefined ? vpcId : input.vpcName;
+      if (typeof vpcName !== 'string' || !NAME_PATTERN.test(vpcName)) throw invalidArgument('vpcName must be 1-64 letters, digits, "_" or "-"');
+      const description = input.description ?? '';
+      if (typeof description !== 'string' || description.length > 256) throw invalidArgument('description must be a string of at most 256 characters');
+      const used = new Set(store.listVpcs().map((v) => v.bridgeIndex));
+      let bridgeIndex = 0;
+      while (used.has(bridgeIndex)) bridgeIndex++;
+      if (bridgeIndex > MAX_BRIDGE_INDEX) throw new PlatformError('ResourceExhausted', 'no more VPCs can be created on this openfc');
+      const record: VpcRecord = { vpcId, accountId, vpcName, cidrBlock: cidr.text, description, bridgeIndex, createdTime: new Date(clock.now()).toISOString() };
+      store.createVpc(record);
+      try {
+        return await view(record);
+      } catch (e: unknown) {
+        store.deleteVpc(vpcId);
+        throw e;
+      }
+    },
+    async get(accountId, vpcId) {
+      return view(owned(accountId, vpcId));
+    },
+    async list(accountId) {
+      return { vpcs: await Promise.all(store.listVpcs(accountId).map(view)) };
+    },
+    async delete(accountId, vpcId) {
+      const v = owned(accountId, vpcId);
+      const users = store.functionsInVpc(accountId, vpcId);
+      if (users.length > 0) throw new PlatformError('ResourceInUse', `VPC '${vpcId}' is used by the functions ${users.join(', ')}; remove their vpcConfig or delete them first`);
+      store.deleteVpc(vpcId);
+      await driver.vpcs?.remove(attachmentOf(v));
+    },
+    networkOf(fn) {
+      const cfg = fn.config as { internetAccess?: boolean; vpcConfig?: { vpcId?: string } };
+      const vpcId = cfg.vpcConfig?.vpcId;
+      return { internet: cfg.internetAccess !== false, ...(vpcId && { vpc: attachmentOf(owned(fn.accountId, vpcId)) }) };
+    },
+    async restore() {
+      if (!driver.vpcs) return;
+      for (const v of store.listVpcs()) {
+        await driver.vpcs.ensure(attachmentOf(v)).catch((e: unknown) => deps.logger.warn('could not create the bridge of a VPC', { vpcId: v.vpcId, err: e as Error }));
+      }
+    },
+  };
+}
