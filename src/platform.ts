@@ -116,16 +116,17 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     });
     closers.push(() => driver.close());
     for (const warning of chosen.warnings) logger.warn(warning);
-    if (!driver.isIsolated) {
-      logger.warn(`WARNING: the '${driver.name}' sandbox driver does NOT isolate instances: function code runs as a plain process with openfc's user and can read this machine. Run only code you trust.`);
-    }
+    const isolationWarning = driver.isIsolated
+      ? undefined
+      : `instances are NOT isolated: the '${driver.name}' sandbox driver runs function code as a plain process with openfc's user, able to read this machine; run only code you trust`;
+    if (isolationWarning) logger.warn(`WARNING: ${isolationWarning}`);
     const vpcs = createVpcService({ store, clock, driver, logger, reservedBlocks: instanceLinkBlocks(config.instanceSubnetBase) });
     await vpcs.restore();
     const scheduler = createScheduler({
       driver, codeCache, clock, events, logger, config, newRequestId, networkOf: (fn) => vpcs.networkOf(fn), functionLogs: createFileFunctionLogSink(path.join(config.dataDir, 'logs', 'functions'), { clock }),
     });
     closers.push(() => scheduler.close());
-    const functions = createFunctionService({ store, blobs, codeCache, clock, config, codeUrls });
+    const functions = createFunctionService({ store, blobs, codeCache, clock, config, codeUrls, isolationWarning });
     functions.onChange((change) => scheduler.onFunctionChange(change));
     const invoke = createInvokeService({ functions, scheduler });
 

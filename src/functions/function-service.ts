@@ -57,8 +57,11 @@ export function createFunctionService(deps: {
   clock: Clock;
   config: ResolvedConfig;
   codeUrls: CodeUrlSigner;
+  /** Set when the sandbox driver does not isolate instances: every Function view carries it in stateReason. */
+  isolationWarning?: string;
 }): FunctionService {
   const { store, blobs, codeCache, clock, config, codeUrls } = deps;
+  const stateReason = deps.isolationWarning ?? '';
   const cache = new Map<string, FunctionRecord>();
   const listeners: ((c: FunctionChange) => void)[] = [];
   const cacheKey = (a: string, f: string) => `${a}\u0000${f}`;
@@ -78,8 +81,8 @@ export function createFunctionService(deps: {
       createdTime: r.createdTime,
       lastModifiedTime: r.lastModifiedTime,
       state: 'Active',
-      stateReason: '',
-      stateReasonCode: '',
+      stateReason,
+      stateReasonCode: stateReason ? 'InstancesNotIsolated' : '',
       lastUpdateStatus: 'Successful',
       lastUpdateStatusReason: '',
       lastUpdateStatusReasonCode: '',
