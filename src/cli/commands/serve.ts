@@ -33,7 +33,7 @@ export function registerServeCommand(program: Command): void {
     .option('--tls-cert <file>', 'PEM certificate for HTTPS (default: a self-signed ECDSA one in <data-dir>/tls)')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .option('--region <id>', `region id used in ARNs (env OPENFC_REGION; default ${DEFAULT_CONFIG.region})`)
-    .option('--sandbox <driver>', `sandbox driver: ${SANDBOX_DRIVER_NAMES.join('|')} (env OPENFC_SANDBOX; default ${DEFAULT_CONFIG.sandbox})`)
+    .option('--sandbox <driver>', `sandbox driver: ${SANDBOX_DRIVER_NAMES.join('|')} (env OPENFC_SANDBOX; default ${DEFAULT_CONFIG.sandbox}: linux where this machine allows, else process)`)
     .option('--idle-timeout <seconds>', `release on-demand instances idle this long (default ${DEFAULT_CONFIG.idleTimeoutMs / 1000})`)
     .option('--log-level <level>', 'debug|info|warn|error (env OPENFC_LOG_LEVEL; default info)')
     .addHelpText('after', '\nEnvironment: OPENFC_ROOT_ACCESS_KEY_ID and OPENFC_ROOT_ACCESS_KEY_SECRET set the root AccessKey of the default account.')
