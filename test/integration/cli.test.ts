@@ -266,8 +266,34 @@ describe('openfc client commands', () => {
     assert.match(r.stderr, /no credentials: start `openfc serve`.*--access-key-id/);
   });
 
+  test('vpc create, list, get and delete; function create --vpc attaches a function, and a VPC in use is not deleted', async () => {
+    const made = await cli('vpc', 'create', '--cidr', '10.214.7.0/24', '--name', 'cli-vpc', '--json');
+    assertExit(made, 0);
+    const vpc = JSON.parse(made.stdout) as { vpcId: string; cidrBlock: string; gatewayIp: string };
+    assert.deepEqual([vpc.cidrBlock, vpc.gatewayIp], ['10.214.7.0/24', '10.214.7.1']);
+    const listed = await cli('vpc', 'list');
+    assertExit(listed, 0);
+    assert.match(listed.stdout, new RegExp(`${vpc.vpcId}  cli-vpc  10.214.7.0/24`));
+    assert.match((await cli('vpc', 'get', vpc.vpcId)).stdout, /registered services use 10\.214\.7\.128-10\.214\.7\.254/);
+    const name = uniqueName('cli');
+    const dir = writeTree(fs.mkdtempSync(path.join(work, 'vpcfn-')), { 'index.js': 'exports.handler = async () => "in vpc";' });
+    const created = await cli('function', 'create', '--name', name, '--runtime', 'nodejs20', '--handler', 'index.handler', '--code-dir', dir, '--vpc', vpc.vpcId, '--no-internet', '--json');
+    assertExit(created, 0);
+    const fn = JSON.parse(created.stdout) as { vpcConfig: { vpcId: string }; internetAccess: boolean };
+    assert.deepEqual([fn.vpcConfig.vpcId, fn.internetAccess], [vpc.vpcId, false]);
+    const refused = await cli('vpc', 'delete', vpc.vpcId);
+    assertExit(refused, 1);
+    assert.match(refused.stderr, /ResourceInUse/);
+    assertExit(await cli('function', 'delete', name), 0);
+    assertExit(await cli('vpc', 'delete', vpc.vpcId), 0);
+    assert.match((await cli('vpc', 'get', vpc.vpcId)).stderr, /VpcNotFound/);
+    const bad = await cli('vpc', 'create', '--cidr', '10.214.7.5/24');
+    assertExit(bad, 1);
+    assert.match(bad.stderr, /InvalidArgument: cidrBlock '10.214.7.5\/24' is not aligned/);
+  });
+
   test('--help works for every client command', async () => {
-    const commands = [['function'], ['function', 'create'], ['function', 'get'], ['function', 'list'], ['function', 'update'], ['function', 'delete'], ['invoke'], ['deploy']];
+    const commands = [['function'], ['function', 'create'], ['function', 'get'], ['function', 'list'], ['function', 'update'], ['function', 'delete'], ['invoke'], ['deploy'], ['vpc'], ['vpc', 'create'], ['vpc', 'list'], ['vpc', 'get'], ['vpc', 'delete']];
     const results = await Promise.all(commands.map((c) => run([...c, '--help'])));
     results.forEach((r, i) => {
       assertExit(r, 0);

@@ -66,8 +66,8 @@ export function addFunctionConfigOptions(command: Command, mode: { isCreate: boo
     .addOption(new Option('--description <text>', 'free-text description'))
     .addOption(new Option('--initializer <file.export>', 'initializer handler, run once when an instance starts'))
     .addOption(new Option('--vpc <vpc-id>', "attach instances to this VPC of the account (see 'openfc vpc'); '' detaches"))
-    .addOption(new Option('--no-internet', 'no internet access for instances (only their VPC, if any)'))
     .addOption(new Option('--internet', 'give instances internet access (the default on create)').hideHelp())
+    .addOption(new Option('--no-internet', 'no internet access for instances (only their VPC, if any)'))
     .addOption(new Option('--json', 'print the API response body as JSON'));
 }
 
