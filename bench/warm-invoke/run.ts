@@ -164,7 +164,7 @@ if (selected('openfc')) {
     // instanceConcurrency = the load's concurrency: one warm instance serves all 32 loops, as one
     // handler process does in the floors (the default, 1, would start 32 instances).
     await client.createFunction(new $FC.CreateFunctionRequest({
-      body: await createFunctionInput('echo', { 'index.js': 'exports.handler = async (event) => event;\n' }, { instanceConcurrency: CONCURRENCY }),
+      body: await createFunctionInput('echo', { 'index.js': 'exports.handler = async (event) => event;\n' }, { instanceConcurrency: CONCURRENCY, memorySize: 2048 }),
     }));
     rows.push(await measure('openfc', serve.port, [serve.pid], signedWire(serve.creds, serve.port)));
   } finally {

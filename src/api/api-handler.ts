@@ -53,6 +53,9 @@ function send(res: ServerResponse, requestId: string, reply: Reply): void {
   res.end(body);
 }
 
+/** Shared by every request without a query string; route handlers only read queries. */
+const NO_QUERY = new URLSearchParams();
+
 /** The request as route handlers see it; the query, endpoint and JSON body are built on first use. */
 class ApiRequestContext implements RequestContext {
   #query: URLSearchParams | undefined;
@@ -68,7 +71,7 @@ class ApiRequestContext implements RequestContext {
   ) {}
 
   get query(): URLSearchParams {
-    return (this.#query ??= new URLSearchParams(this.rawQuery));
+    return (this.#query ??= this.rawQuery === '' ? NO_QUERY : new URLSearchParams(this.rawQuery));
   }
 
   get endpoint(): string {

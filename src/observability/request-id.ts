@@ -10,9 +10,16 @@ export type RequestIdFactory = (nowMs: number) => string;
 export function createRequestIdFactory(): RequestIdFactory {
   const prefix = randomBytes(8).toString('hex');
   let counter = randomBytes(4).readUInt32BE(0);
+  let second = -1;
+  let head = '';
   return (nowMs) => {
     counter = (counter + 1) >>> 0;
-    return `1-${Math.floor(nowMs / 1000).toString(16).padStart(8, '0')}-${prefix}${counter.toString(16).padStart(8, '0')}`;
+    const s = Math.floor(nowMs / 1000);
+    if (s !== second) {
+      second = s;
+      head = `1-${s.toString(16).padStart(8, '0')}-${prefix}`;
+    }
+    return head + counter.toString(16).padStart(8, '0');
   };
 }
 

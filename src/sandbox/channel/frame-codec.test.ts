@@ -32,3 +32,8 @@ test('refuses a frame longer than the limit', () => {
   bad.writeUInt32BE(MAX_FRAME_BYTES + 1, 0);
   assert.throws(() => new FrameDecoder().push(bad), FrameProtocolError);
 });
+
+test('a header given as JSON text encodes exactly like the same header as an object', () => {
+  const header = { requestId: '1-"quoted"', isLogTail: true, deadlineMs: 123 };
+  assert.deepEqual(encodeFrame(4, 7, JSON.stringify(header), Buffer.from('x')), encodeFrame(4, 7, header, Buffer.from('x')));
+});

@@ -31,8 +31,9 @@ export class FrameProtocolError extends Error {
 
 const EMPTY = Buffer.alloc(0);
 
-export function encodeFrame(kind: number, id: number, header: object, body: Buffer = EMPTY): Buffer {
-  const json = JSON.stringify(header);
+/** `header` is an object, or its JSON text already (for headers built on the hot path). */
+export function encodeFrame(kind: number, id: number, header: object | string, body: Buffer = EMPTY): Buffer {
+  const json = typeof header === 'string' ? header : JSON.stringify(header);
   const headerLength = Buffer.byteLength(json);
   const total = PREFIX_BYTES + headerLength + body.length;
   const out = Buffer.allocUnsafe(total);
