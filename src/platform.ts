@@ -19,6 +19,7 @@ import { createFileFunctionLogSink } from './observability/function-logs.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createRequestIdFactory } from './observability/request-id.js';
 import { createSandboxDriver, instanceLinkBlocks, withStemCellPool, type SandboxDriver } from './sandbox/index.js';
+import { createAdmission, createConcurrencyConfigService } from './quotas/index.js';
 import { createScheduler, type Scheduler } from './scheduler/index.js';
 import { createFsBlobStore } from './store/blob/fs-blob-store.js';
 import { createSqliteMetadataStore } from './store/sqlite/sqlite-metadata-store.js';
@@ -122,15 +123,24 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     if (isolationWarning) logger.warn(`WARNING: ${isolationWarning}`);
     const vpcs = createVpcService({ store, clock, driver, logger, reservedBlocks: instanceLinkBlocks(config.instanceSubnetBase) });
     await vpcs.restore();
+    const functions = createFunctionService({ store, blobs, codeCache, clock, config, codeUrls, isolationWarning });
+    const concurrency = createConcurrencyConfigService({ store, functions, maxInstancesPerAccount: config.maxInstancesPerAccount });
+    const admission = createAdmission({
+      clock, reservations: concurrency.reservations,
+      limits: {
+        maxInstancesPerAccount: config.maxInstancesPerAccount, scaleOutPerMinute: config.scaleOutPerMinute, maxVcpuPerAccount: config.maxVcpuPerAccount,
+        maxMemoryMbPerAccount: config.maxMemoryMbPerAccount, nodeMemoryMb: Math.floor(os.totalmem() / 1024 / 1024), nodeMemoryCommitRatio: config.nodeMemoryCommitRatio,
+      },
+    });
     const scheduler = createScheduler({
-      driver, codeCache, clock, events, logger, config, newRequestId, networkOf: (fn) => vpcs.networkOf(fn), functionLogs: createFileFunctionLogSink(path.join(config.dataDir, 'logs', 'functions'), { clock }),
+      driver, codeCache, clock, events, logger, config, newRequestId, admission, networkOf: (fn) => vpcs.networkOf(fn),
+      functionLogs: createFileFunctionLogSink(path.join(config.dataDir, 'logs', 'functions'), { clock }),
     });
     closers.push(() => scheduler.close());
-    const functions = createFunctionService({ store, blobs, codeCache, clock, config, codeUrls, isolationWarning });
     functions.onChange((change) => scheduler.onFunctionChange(change));
     const invoke = createInvokeService({ functions, scheduler });
 
-    const router = createRouter({ functions, invoke, vpcs, codeUrls, blobs, clock, config });
+    const router = createRouter({ functions, invoke, vpcs, scheduler, concurrency, sandbox: driver, codeUrls, blobs, clock, config });
     const signatures = createSignatureVerifier({ threads: config.signatureThreads, logger });
     closers.push(() => signatures.close());
     const handler = createApiHandler({ router, accounts, nonces: new NonceCache(2 * config.signatureMaxSkewMs), signatures, clock, config, logger, newRequestId });

@@ -63,6 +63,18 @@ export interface ResolvedConfig {
   instanceBandwidth: string;
   /** Linux driver: bandwidth of performance instances (diskSize 10240). @default "5gbit" */
   performanceInstanceBandwidth: string;
+  /** Instances one account may run (reservations included). @default 300 */
+  maxInstancesPerAccount: number;
+  /** New instances one account may start per minute (a token bucket). @default 300 */
+  scaleOutPerMinute: number;
+  /** vCPUs one account's instances may use together. @default 300 */
+  maxVcpuPerAccount: number;
+  /** Memory one account's instances may use together, in MB. @default 307200 (300 GB) */
+  maxMemoryMbPerAccount: number;
+  /** Share of the machine's memory that instances may be given in total. @default 0.9 */
+  nodeMemoryCommitRatio: number;
+  /** How long an invocation waits for a slot when quotas or capacity refuse a new instance, before 429/503. @default 500 */
+  slotWaitMs: number;
   /** Platform log level. @default "info" */
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -92,6 +104,12 @@ export const DEFAULT_CONFIG: ResolvedConfig = {
   instanceSubnetBase: '100.96.0.0',
   instanceBandwidth: '1gbit',
   performanceInstanceBandwidth: '5gbit',
+  maxInstancesPerAccount: 300,
+  scaleOutPerMinute: 300,
+  maxVcpuPerAccount: 300,
+  maxMemoryMbPerAccount: 300 * 1024,
+  nodeMemoryCommitRatio: 0.9,
+  slotWaitMs: 500,
   logLevel: 'info',
 };
 
@@ -108,11 +126,18 @@ export const ENV_VARS: Record<string, keyof ResolvedConfig> = {
   OPENFC_STEM_CELL_POOL_SIZE: 'stemCellPoolSize',
   OPENFC_LOG_LEVEL: 'logLevel',
   OPENFC_SIGNATURE_THREADS: 'signatureThreads',
+  OPENFC_MAX_INSTANCES_PER_ACCOUNT: 'maxInstancesPerAccount',
+  OPENFC_SCALE_OUT_PER_MINUTE: 'scaleOutPerMinute',
+  OPENFC_MAX_VCPU_PER_ACCOUNT: 'maxVcpuPerAccount',
+  OPENFC_MAX_MEMORY_MB_PER_ACCOUNT: 'maxMemoryMbPerAccount',
+  OPENFC_NODE_MEMORY_COMMIT_RATIO: 'nodeMemoryCommitRatio',
+  OPENFC_SLOT_WAIT_MS: 'slotWaitMs',
 };
 
 const NUMERIC_KEYS = new Set<keyof ResolvedConfig>([
   'httpsPort', 'httpPort', 'idleTimeoutMs', 'instanceStartTimeoutMs', 'maxSyncPayloadBytes', 'maxCodeZipBase64Bytes',
   'maxCodeUnpackedBytes', 'maxCodeEntries', 'codeUrlTtlMs', 'signatureMaxSkewMs', 'coldStartBoostMs', 'freezeAfterIdleMs', 'stemCellPoolSize', 'signatureThreads',
+  'maxInstancesPerAccount', 'scaleOutPerMinute', 'maxVcpuPerAccount', 'maxMemoryMbPerAccount', 'nodeMemoryCommitRatio', 'slotWaitMs',
 ]);
 
 function checkPort(name: string, v: number, allowDisabled: boolean): void {
@@ -134,6 +159,10 @@ export function resolveConfig(options: PlatformOptions = {}, env: NodeJS.Process
     if (typeof v !== 'number' || Number.isNaN(v)) throw invalidArgument(`${key} must be a number`);
   }
   if (!Number.isInteger(config.signatureThreads) || config.signatureThreads < 0 || config.signatureThreads > 16) throw invalidArgument(`signatureThreads must be an integer from 0 to 16, got ${config.signatureThreads}`);
+  for (const key of ['maxInstancesPerAccount', 'scaleOutPerMinute', 'maxVcpuPerAccount', 'maxMemoryMbPerAccount', 'slotWaitMs'] as const) {
+    if (!(config[key] >= 0)) throw invalidArgument(`${key} must be zero or more, got ${config[key]}`);
+  }
+  if (!(config.nodeMemoryCommitRatio > 0 && config.nodeMemoryCommitRatio <= 1)) throw invalidArgument(`nodeMemoryCommitRatio must be above 0 and at most 1, got ${config.nodeMemoryCommitRatio}`);
   checkPort('httpsPort', config.httpsPort, false);
   checkPort('httpPort', config.httpPort, true);
   if (!SANDBOX_DRIVER_NAMES.includes(config.sandbox)) throw invalidArgument(`sandbox must be one of ${SANDBOX_DRIVER_NAMES.join(', ')}, got '${config.sandbox}'`);

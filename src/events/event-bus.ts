@@ -13,6 +13,10 @@ export interface EventMap {
   'instance:thawed': { instanceId: string; accountId: string; functionName: string };
   'instance:stopped': { instanceId: string; accountId: string; functionName: string; reason: InstanceStopReason };
   'invocation:completed': { requestId: string; accountId: string; functionName: string; instanceId: string; durationMs: number; errorType?: string };
+  /** An invocation got a slot (on a running instance, or a new one) only after waiting for capacity. */
+  'invocation:waited': { accountId: string; functionName: string; outcome: 'slot' | 'instance' };
+  /** An invocation was refused a slot (quota, rate or node capacity) after its bounded wait. */
+  'invocation:throttled': { accountId: string; functionName: string; code: 'ResourceThrottled' | 'ResourceExhausted' };
 }
 
 export type EventName = keyof EventMap;

@@ -102,8 +102,12 @@ export function withStemCellPool(driver: SandboxDriver, options: StemCellPoolOpt
       try {
         return await cell.specialize(spec);
       } catch (e: unknown) {
-        await cell.destroy();
-        throw e;
+        // A cell that cannot be specialised (it died while waiting, say) must not fail the
+        // invocation: it is dropped and the instance starts fresh.
+        options.logger.warn('a stem cell could not be specialised; starting a fresh sandbox', { key: stemCellKey(p.spec), err: coerceError(e) });
+        await cell.destroy().catch(() => undefined);
+        misses++;
+        return driver.start(spec);
       }
     },
     stats() {

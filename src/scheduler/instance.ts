@@ -33,6 +33,8 @@ export class Instance {
   freezing: Promise<void> | undefined;
   thawing: Promise<void> | undefined;
   isFrozen = false;
+  /** Holds a share of the account's quotas and the node's capacity until it stops. */
+  isAdmitted = false;
   /** Resolves when the instance is ready; rejects with the start failure. */
   readonly started: Promise<void>;
   #recent: Buffer[] = [];
@@ -83,6 +85,7 @@ export class Instance {
       functionName: this.fn.functionName,
       revision: this.fn.revision,
       state: this.#state,
+      isFrozen: this.isFrozen,
       inFlight: this.inFlight,
       createdTimeMs: this.createdTimeMs,
     };

@@ -9,6 +9,7 @@ import { ChannelClosedError, type InstanceChannel, type InvokeOutcome } from '..
 import type { Sandbox, SandboxDriver, SandboxExit } from '../sandbox/types.js';
 import type { FunctionRecord } from '../store/types.js';
 import { FakeClock } from '../time/clock.js';
+import { createAdmission, type AdmissionLimits } from '../quotas/admission.js';
 import { createScheduler } from './scheduler.js';
 
 interface PendingInvoke {
@@ -73,6 +74,8 @@ function createScriptedDriver() {
   return { driver, pending, started, destroyed };
 }
 
+const UNLIMITED: AdmissionLimits = { maxInstancesPerAccount: 1e9, scaleOutPerMinute: 1e9, maxVcpuPerAccount: 1e9, maxMemoryMbPerAccount: 1e12, nodeMemoryMb: 1e12, nodeMemoryCommitRatio: 1 };
+
 function fnRecord(revision = 1, config: Record<string, unknown> = {}): FunctionRecord {
   return {
     accountId: '1', functionName: 'f', functionId: 'id', revision, codeBlobKey: 'k', codeChecksum: '0', codeSize: 1, createdTime: '', lastModifiedTime: '',
@@ -80,11 +83,13 @@ function fnRecord(revision = 1, config: Record<string, unknown> = {}): FunctionR
   };
 }
 
-function setup(overrides: Record<string, unknown> = {}) {
+function setup(overrides: Record<string, unknown> = {}, limits?: Partial<AdmissionLimits>) {
   const clock = new FakeClock(1_000_000);
   const scripted = createScriptedDriver();
   const events = new EventBus();
+  const admission = limits && createAdmission({ clock, reservations: () => new Map(), limits: { ...UNLIMITED, ...limits } });
   const scheduler = createScheduler({
+    ...(admission && { admission }),
     driver: scripted.driver, clock, events, logger: createMemoryLogger(), newRequestId: createRequestIdFactory(),
     config: resolveConfig({ idleTimeoutMs: 60_000, ...overrides }, {}),
     codeCache: { ensureUnpacked: async () => '/tmp/code', remove: async () => undefined },
@@ -173,6 +178,50 @@ describe('scheduler', () => {
     pending.shift()!.resolve({ body: Buffer.from('old done') });
     assert.equal((await inflight).body.toString(), 'old done', 'in-flight work on the old revision finishes');
     assert.equal((await stoppedOld).reason, 'revision-changed');
+    await scheduler.close();
+  });
+
+  test('a refused new instance waits up to slotWaitMs, then fails with 429 ResourceThrottled; a freed slot serves a waiter', async () => {
+    const { scheduler, pending, started, clock, events, req, held } = setup({ slotWaitMs: 1000 }, { maxInstancesPerAccount: 1 });
+    const fn = fnRecord(1, { cpu: 0.1 });
+    const first = scheduler.invoke(fn, req());
+    await held(1);
+    const throttled = events.next('invocation:throttled');
+    const refused = scheduler.invoke(fn, req()).then(
+      () => assert.fail('expected a refusal'),
+      (e: unknown) => e as { code: string },
+    );
+    await new Promise((r) => setImmediate(r));
+    clock.advance(999);
+    await new Promise((r) => setImmediate(r));
+    clock.advance(1);
+    assert.equal((await refused).code, 'ResourceThrottled');
+    assert.equal((await throttled).code, 'ResourceThrottled');
+    const waited = events.next('invocation:waited');
+    const waiter = scheduler.invoke(fn, req());
+    await new Promise((r) => setImmediate(r));
+    pending.shift()!.resolve({ body: Buffer.from('first') });
+    assert.equal((await first).body.toString(), 'first');
+    assert.equal((await waited).outcome, 'slot');
+    await held(1);
+    pending.shift()!.resolve({ body: Buffer.from('second') });
+    assert.equal((await waiter).instanceId, started[0], 'the waiter got the freed slot; no second instance');
+    assert.equal(started.length, 1);
+    await scheduler.close();
+  });
+
+  test('an instance that stops gives its quota back to a waiting invocation', async () => {
+    const { scheduler, pending, started, clock, req, held } = setup({ slotWaitMs: 5000 }, { maxInstancesPerAccount: 1 });
+    const a = scheduler.invoke(fnRecord(1, { cpu: 0.1, timeout: 2 }), req());
+    await held(1);
+    const other = { ...fnRecord(1, { cpu: 0.1 }), functionName: 'g' };
+    const waiting = scheduler.invoke(other, req('instant'));
+    await new Promise((r) => setImmediate(r));
+    clock.advance(2000);
+    assert.equal((await a).errorType, 'UnhandledInvocationError', 'the first instance timed out and stopped');
+    const out = await waiting;
+    assert.equal(out.body.toString(), started[1], "function g started an instance in the freed quota");
+    assert.equal(pending.length, 0);
     await scheduler.close();
   });
 });

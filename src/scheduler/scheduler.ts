@@ -13,6 +13,7 @@ import type { FunctionLogSink } from '../observability/function-logs.js';
 import type { Logger } from '../observability/logger.js';
 import { createInstanceId, type RequestIdFactory } from '../observability/request-id.js';
 import { ChannelClosedError, type FunctionErrorBody } from '../sandbox/channel/index.js';
+import type { Admission } from '../quotas/admission.js';
 import type { NetworkSpec, SandboxDriver } from '../sandbox/types.js';
 import type { FunctionRecord } from '../store/types.js';
 import type { Clock, TimerHandle } from '../time/clock.js';
@@ -36,6 +37,8 @@ export interface SchedulerDeps {
   config: ResolvedConfig;
   functionLogs: FunctionLogSink;
   newRequestId: RequestIdFactory;
+  /** Quotas and node capacity for new instances. Default: everything admitted. */
+  admission?: Admission;
   /** The network an instance of `fn` gets (VPC lookups live outside the scheduler). Default: internetAccess only. */
   networkOf?: (fn: FunctionRecord) => NetworkSpec;
 }
@@ -54,6 +57,8 @@ const errorBody = (errorMessage: string, errorType: string): Buffer => Buffer.fr
 
 export function createScheduler(deps: SchedulerDeps): Scheduler {
   const { driver, codeCache, clock, events, logger, config, functionLogs } = deps;
+  const admission: Admission = deps.admission ?? { tryAdmit: () => undefined, release: () => undefined, usage: () => ({ instances: 0, memoryMb: 0, vcpu: 0 }), nodeMemoryMb: 0 };
+  const capacityWaiters = new Set<() => void>();
   const networkOf = deps.networkOf ?? ((fn: FunctionRecord): NetworkSpec => ({ internet: (fn.config as FunctionConfig).internetAccess !== false }));
   const pools = new Map<string, Set<Instance>>();
   const latestRevision = new Map<string, number>();
@@ -204,6 +209,11 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         }
       }
       if (inst.state !== 'stopped') inst.transition('stopped');
+      if (inst.isAdmitted) {
+        inst.isAdmitted = false;
+        admission.release(shapeOf(inst.fn));
+        capacityFreed();
+      }
       poolOf(inst.fn).delete(inst);
       await inst.sandbox?.destroy().catch((e: unknown) => logger.warn('sandbox destroy failed', { instanceId: inst.id, err: coerceError(e) }));
       events.emit('instance:stopped', { instanceId: inst.id, accountId: inst.fn.accountId, functionName: inst.fn.functionName, reason });
@@ -240,16 +250,63 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   }
 
   /** Takes a slot (see {@link takeSlot}) and waits until it can run, starting a new instance when none is free. */
+  /** Wakes every invocation waiting for capacity: a slot or an instance's share was given back. */
+  function capacityFreed(): void {
+    for (const wake of [...capacityWaiters]) wake();
+  }
+
+  /** Resolves when capacity may have been freed, or at `untilMs`. */
+  function waitForCapacity(untilMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        capacityWaiters.delete(wake);
+        clock.clearTimeout(timer);
+        resolve();
+      };
+      const timer = clock.setTimeout(wake, Math.max(0, untilMs - clock.now()));
+      capacityWaiters.add(wake);
+    });
+  }
+
+  const shapeOf = (fn: FunctionRecord) => {
+    const cfg = fn.config as FunctionConfig;
+    return { accountId: fn.accountId, functionName: fn.functionName, memoryMb: cfg.memorySize, cpu: cfg.cpu };
+  };
+
+  /**
+   * Takes a slot (see {@link takeSlot}) and waits until it can run, or starts a new instance when
+   * none is free and admission allows. Refused, it waits up to `slotWaitMs` for a slot or for
+   * capacity, then fails with the refusal's code (429 ResourceThrottled / 503 ResourceExhausted).
+   */
   async function acquire(fn: FunctionRecord, taken = takeSlot(fn)): Promise<Instance> {
-    if (taken) {
-      if (taken.state === 'starting') await taken.started;
-      else if (!isRunnableNow(taken)) await thaw(taken);
-      return taken;
+    const deadline = clock.now() + config.slotWaitMs;
+    let hasWaited = false;
+    for (;;) {
+      if (taken) {
+        if (hasWaited) events.emit('invocation:waited', { accountId: fn.accountId, functionName: fn.functionName, outcome: 'slot' });
+        if (taken.state === 'starting') await taken.started;
+        else if (!isRunnableNow(taken)) await thaw(taken);
+        return taken;
+      }
+      const denial = admission.tryAdmit(shapeOf(fn));
+      if (!denial) {
+        if (hasWaited) events.emit('invocation:waited', { accountId: fn.accountId, functionName: fn.functionName, outcome: 'instance' });
+        break;
+      }
+      if (clock.now() >= deadline) {
+        events.emit('invocation:throttled', { accountId: fn.accountId, functionName: fn.functionName, code: denial.code });
+        throw new PlatformError(denial.code, denial.message);
+      }
+      await waitForCapacity(Math.min(deadline, denial.retryAtMs ?? deadline));
+      hasWaited = true;
+      if (isClosed) throw new PlatformError('ServiceUnavailable', 'openfc is shutting down');
+      taken = takeSlot(fn);
     }
     const pool = poolOf(fn);
     let inst!: Instance;
     const started = new Promise<void>((resolve, reject) => queueMicrotask(() => startInstance(inst).then(resolve, reject)));
     inst = new Instance(createInstanceId(), fn, clock.now(), started);
+    inst.isAdmitted = true;
     inst.inFlight = 1;
     pool.add(inst);
     try {
@@ -263,6 +320,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
 
   function release(inst: Instance): void {
     inst.inFlight--;
+    if (capacityWaiters.size > 0) capacityFreed();
     if (inst.inFlight > 0 || inst.state === 'stopped') return;
     if (!isCurrent(inst) || inst.state === 'draining') void stop(inst, 'revision-changed');
     else {

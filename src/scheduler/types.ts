@@ -51,6 +51,8 @@ export interface InstanceInfo {
   readonly functionName: string;
   readonly revision: number;
   readonly state: InstanceState;
+  /** Frozen by the sandbox (no CPU, timers stopped) while idle. */
+  readonly isFrozen: boolean;
   readonly inFlight: number;
   readonly createdTimeMs: number;
 }

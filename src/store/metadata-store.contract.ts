@@ -104,6 +104,22 @@ export function runMetadataStoreContract(name: string, create: () => Promise<Met
       assert.equal(store.getVpc('vpc-b'), undefined);
     });
 
+    test('keeps reserved concurrency per function and drops it with the function', async (t) => {
+      const { store, acct } = await withStore(t);
+      store.createFunction(fnRecord(acct, 'a'));
+      store.createFunction(fnRecord(acct, 'b'));
+      store.putConcurrencyConfig(acct, 'a', 5);
+      store.putConcurrencyConfig(acct, 'a', 7);
+      store.putConcurrencyConfig(acct, 'b', 0);
+      assert.equal(store.getConcurrencyConfig(acct, 'a'), 7);
+      assert.deepEqual(store.listConcurrencyConfigs(acct), [{ functionName: 'a', reservedConcurrency: 7 }, { functionName: 'b', reservedConcurrency: 0 }]);
+      assert.throws(() => store.putConcurrencyConfig(acct, 'missing', 1), (e) => isPlatformError(e, 'FunctionNotFound'));
+      store.deleteFunction(acct, 'a');
+      assert.equal(store.getConcurrencyConfig(acct, 'a'), undefined, 'deleted with its function');
+      assert.equal(store.deleteConcurrencyConfig(acct, 'b'), true);
+      assert.deepEqual(store.listConcurrencyConfigs(acct), []);
+    });
+
     test('keeps everything across a reopen', async (t) => {
       const fx = await withStore(t);
       if (!fx.reopen) return t.skip('backend has no persistence');

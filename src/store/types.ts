@@ -92,6 +92,13 @@ export interface MetadataStore {
   /** Names of the account's functions whose vpcConfig names this VPC. */
   functionsInVpc(accountId: string, vpcId: string): string[];
 
+  /** reservedConcurrency per function (PutConcurrencyConfig); removed with the function. */
+  putConcurrencyConfig(accountId: string, functionName: string, reservedConcurrency: number): void;
+  getConcurrencyConfig(accountId: string, functionName: string): number | undefined;
+  deleteConcurrencyConfig(accountId: string, functionName: string): boolean;
+  /** The account's reservations, by function name. */
+  listConcurrencyConfigs(accountId: string): { functionName: string; reservedConcurrency: number }[];
+
   close(): void;
 }
 

@@ -34,7 +34,7 @@ describe('sandbox choice', () => {
     });
   });
 
-  test('the process driver is flagged as NOT isolated in GetFunction and ListFunctions', async () => {
+  test('the process driver is flagged as NOT isolated in GetFunction, ListFunctions and ListInstances', async () => {
     await withFunction({ sandbox: 'process' }, {}, async ({ name, client }) => {
       const fn = (await client.getFunction(name, new $FC.GetFunctionRequest({}))).body!;
       assert.equal(fn.state, 'Active');
@@ -42,6 +42,9 @@ describe('sandbox choice', () => {
       assert.match(fn.stateReason ?? '', /NOT isolated/);
       const listed = (await client.listFunctions(new $FC.ListFunctionsRequest({}))).body!.functions!;
       assert.match(listed[0]!.stateReason ?? '', /NOT isolated/);
+      await invoke(client, name, 'x');
+      const [instance] = (await client.listInstances(name, new $FC.ListInstancesRequest({}))).body!.instances as unknown as Record<string, unknown>[];
+      assert.equal(instance!.resourceType, 'OnDemand (NOT isolated)');
     });
   });
 

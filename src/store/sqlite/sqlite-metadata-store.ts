@@ -112,6 +112,13 @@ export function createSqliteMetadataStore(file: string): MetadataStore {
     listVpcs: db.prepare('SELECT * FROM vpcs WHERE @accountId IS NULL OR account_id = @accountId ORDER BY created_time, vpc_id'),
     deleteVpc: db.prepare('DELETE FROM vpcs WHERE vpc_id = ?'),
     functionsInVpc: db.prepare(`SELECT function_name FROM functions WHERE account_id = ? AND json_extract(config, '$.vpcConfig.vpcId') = ? ORDER BY function_name`),
+    putConcurrency: db.prepare(
+      `INSERT INTO concurrency_configs (account_id, function_name, reserved_concurrency) VALUES (?, ?, ?)
+       ON CONFLICT (account_id, function_name) DO UPDATE SET reserved_concurrency = excluded.reserved_concurrency`,
+    ),
+    getConcurrency: db.prepare('SELECT reserved_concurrency FROM concurrency_configs WHERE account_id = ? AND function_name = ?'),
+    deleteConcurrency: db.prepare('DELETE FROM concurrency_configs WHERE account_id = ? AND function_name = ?'),
+    listConcurrency: db.prepare('SELECT function_name, reserved_concurrency FROM concurrency_configs WHERE account_id = ? ORDER BY function_name'),
     listFunctions: db.prepare(
       `SELECT * FROM functions WHERE account_id = @accountId AND function_name > @after
          AND substr(function_name, 1, length(@prefix)) = @prefix
@@ -187,6 +194,23 @@ export function createSqliteMetadataStore(file: string): MetadataStore {
     },
     functionsInVpc(accountId, vpcId) {
       return (stmt.functionsInVpc.all(accountId, vpcId) as { function_name: string }[]).map((r) => r.function_name);
+    },
+    putConcurrencyConfig(accountId, functionName, reservedConcurrency) {
+      try {
+        stmt.putConcurrency.run(accountId, functionName, reservedConcurrency);
+      } catch (e: unknown) {
+        if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw new PlatformError('FunctionNotFound', `function '${functionName}' does not exist`, { cause: e });
+        throw e;
+      }
+    },
+    getConcurrencyConfig(accountId, functionName) {
+      return (stmt.getConcurrency.get(accountId, functionName) as { reserved_concurrency: number } | undefined)?.reserved_concurrency;
+    },
+    deleteConcurrencyConfig(accountId, functionName) {
+      return stmt.deleteConcurrency.run(accountId, functionName).changes > 0;
+    },
+    listConcurrencyConfigs(accountId) {
+      return (stmt.listConcurrency.all(accountId) as { function_name: string; reserved_concurrency: number }[]).map((r) => ({ functionName: r.function_name, reservedConcurrency: r.reserved_concurrency }));
     },
     close() {
       if (db.open) db.close();
