@@ -63,6 +63,8 @@ export interface ResolvedConfig {
   instanceBandwidth: string;
   /** Linux driver: bandwidth of performance instances (diskSize 10240). @default "5gbit" */
   performanceInstanceBandwidth: string;
+  /** An instance is drained and replaced after running this long. @default 129600000 (36 h) */
+  maxInstanceLifetimeMs: number;
   /** Instances one account may run (reservations included). @default 300 */
   maxInstancesPerAccount: number;
   /** New instances one account may start per minute (a token bucket). @default 300 */
@@ -104,6 +106,7 @@ export const DEFAULT_CONFIG: ResolvedConfig = {
   instanceSubnetBase: '100.96.0.0',
   instanceBandwidth: '1gbit',
   performanceInstanceBandwidth: '5gbit',
+  maxInstanceLifetimeMs: 36 * 60 * 60 * 1000,
   maxInstancesPerAccount: 300,
   scaleOutPerMinute: 300,
   maxVcpuPerAccount: 300,
@@ -126,6 +129,7 @@ export const ENV_VARS: Record<string, keyof ResolvedConfig> = {
   OPENFC_STEM_CELL_POOL_SIZE: 'stemCellPoolSize',
   OPENFC_LOG_LEVEL: 'logLevel',
   OPENFC_SIGNATURE_THREADS: 'signatureThreads',
+  OPENFC_MAX_INSTANCE_LIFETIME_MS: 'maxInstanceLifetimeMs',
   OPENFC_MAX_INSTANCES_PER_ACCOUNT: 'maxInstancesPerAccount',
   OPENFC_SCALE_OUT_PER_MINUTE: 'scaleOutPerMinute',
   OPENFC_MAX_VCPU_PER_ACCOUNT: 'maxVcpuPerAccount',
@@ -137,7 +141,7 @@ export const ENV_VARS: Record<string, keyof ResolvedConfig> = {
 const NUMERIC_KEYS = new Set<keyof ResolvedConfig>([
   'httpsPort', 'httpPort', 'idleTimeoutMs', 'instanceStartTimeoutMs', 'maxSyncPayloadBytes', 'maxCodeZipBase64Bytes',
   'maxCodeUnpackedBytes', 'maxCodeEntries', 'codeUrlTtlMs', 'signatureMaxSkewMs', 'coldStartBoostMs', 'freezeAfterIdleMs', 'stemCellPoolSize', 'signatureThreads',
-  'maxInstancesPerAccount', 'scaleOutPerMinute', 'maxVcpuPerAccount', 'maxMemoryMbPerAccount', 'nodeMemoryCommitRatio', 'slotWaitMs',
+  'maxInstancesPerAccount', 'scaleOutPerMinute', 'maxVcpuPerAccount', 'maxMemoryMbPerAccount', 'nodeMemoryCommitRatio', 'slotWaitMs', 'maxInstanceLifetimeMs',
 ]);
 
 function checkPort(name: string, v: number, allowDisabled: boolean): void {
@@ -159,6 +163,7 @@ export function resolveConfig(options: PlatformOptions = {}, env: NodeJS.Process
     if (typeof v !== 'number' || Number.isNaN(v)) throw invalidArgument(`${key} must be a number`);
   }
   if (!Number.isInteger(config.signatureThreads) || config.signatureThreads < 0 || config.signatureThreads > 16) throw invalidArgument(`signatureThreads must be an integer from 0 to 16, got ${config.signatureThreads}`);
+  if (!(config.maxInstanceLifetimeMs >= 1000)) throw invalidArgument(`maxInstanceLifetimeMs must be at least 1000, got ${config.maxInstanceLifetimeMs}`);
   for (const key of ['maxInstancesPerAccount', 'scaleOutPerMinute', 'maxVcpuPerAccount', 'maxMemoryMbPerAccount', 'slotWaitMs'] as const) {
     if (!(config[key] >= 0)) throw invalidArgument(`${key} must be zero or more, got ${config[key]}`);
   }

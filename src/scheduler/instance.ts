@@ -27,6 +27,8 @@ export class Instance {
   sandbox: Sandbox | undefined;
   idleTimer: TimerHandle | undefined;
   stopReason: InstanceStopReason | undefined;
+  /** Why a draining instance will stop once its last invocation ends (default: a new revision). */
+  drainReason: InstanceStopReason | undefined;
   /** Pending freeze after the instance went idle. */
   freezeTimer: TimerHandle | undefined;
   /** A freeze in progress; an acquirer waits for it before thawing. */

@@ -224,4 +224,22 @@ describe('scheduler', () => {
     assert.equal(pending.length, 0);
     await scheduler.close();
   });
+
+  test('an instance past its lifetime drains: in-flight work finishes, new work goes to a new instance, then it stops', async () => {
+    const { scheduler, pending, started, clock, events, req, held } = setup({ maxInstanceLifetimeMs: 10_000 });
+    const fn = fnRecord(1, { instanceConcurrency: 2, timeout: 60 });
+    const busy = scheduler.invoke(fn, req());
+    await held(1);
+    const stopped = events.next('instance:stopped');
+    clock.advance(11_000);
+    const fresh = await scheduler.invoke(fn, req('instant'));
+    assert.notEqual(fresh.instanceId, started[0], 'the old instance takes no new work');
+    pending.shift()!.resolve({ body: Buffer.from('finished') });
+    assert.equal((await busy).body.toString(), 'finished');
+    assert.deepEqual(await stopped, { instanceId: started[0], accountId: '1', functionName: 'f', reason: 'lifetime' });
+    const idleStop = events.next('instance:stopped');
+    clock.advance(11_000);
+    assert.equal((await idleStop).reason, 'lifetime', 'an idle instance past its lifetime stops too');
+    await scheduler.close();
+  });
 });

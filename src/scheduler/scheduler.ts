@@ -65,7 +65,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   const stopping = new Set<Promise<void>>();
   let isClosed = false;
   let reaper: TimerHandle | undefined;
-  const reapEveryMs = Math.max(50, Math.min(config.idleTimeoutMs / 5, 10_000));
+  const reapEveryMs = Math.max(50, Math.min(config.idleTimeoutMs / 5, config.maxInstanceLifetimeMs / 10, 10_000));
   const idleSince = new WeakMap<Instance, number>();
 
   const poolKey = (accountId: string, functionName: string) => `${accountId}\u0000${functionName}`;
@@ -90,7 +90,14 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         for (const inst of pool) {
           hasInstances = true;
           const since = idleSince.get(inst);
-          if (inst.state === 'ready' && inst.inFlight === 0 && since !== undefined && now - since >= config.idleTimeoutMs) void stop(inst, 'idle');
+          if (inst.state === 'ready' && now - inst.createdTimeMs >= config.maxInstanceLifetimeMs) {
+            // Lifetime over: an idle instance stops now, a busy one takes no new work and stops when done.
+            if (inst.inFlight === 0) void stop(inst, 'lifetime');
+            else {
+              inst.drainReason = 'lifetime';
+              inst.transition('draining');
+            }
+          } else if (inst.state === 'ready' && inst.inFlight === 0 && since !== undefined && now - since >= config.idleTimeoutMs) void stop(inst, 'idle');
         }
       }
       if (hasInstances) armReaper();
@@ -322,7 +329,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     inst.inFlight--;
     if (capacityWaiters.size > 0) capacityFreed();
     if (inst.inFlight > 0 || inst.state === 'stopped') return;
-    if (!isCurrent(inst) || inst.state === 'draining') void stop(inst, 'revision-changed');
+    if (!isCurrent(inst) || inst.state === 'draining') void stop(inst, inst.drainReason ?? 'revision-changed');
     else {
       idleSince.set(inst, clock.now());
       if (inst.sandbox?.freeze) inst.freezeTimer = clock.setTimeout(() => freeze(inst), config.freezeAfterIdleMs);
