@@ -17,6 +17,7 @@ import { createAccountService, createSignatureVerifier, NonceCache, type Account
 import { createInvokeService } from './invoke/index.js';
 import { createFileFunctionLogSink } from './observability/function-logs.js';
 import { createLogger, type Logger } from './observability/logger.js';
+import { createMetrics } from './observability/metrics.js';
 import { createRequestIdFactory } from './observability/request-id.js';
 import { createSandboxDriver, instanceLinkBlocks, withStemCellPool, type SandboxDriver } from './sandbox/index.js';
 import { createAdmission, createConcurrencyConfigService } from './quotas/index.js';
@@ -140,7 +141,8 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     functions.onChange((change) => scheduler.onFunctionChange(change));
     const invoke = createInvokeService({ functions, scheduler });
 
-    const router = createRouter({ functions, invoke, vpcs, scheduler, concurrency, sandbox: driver, codeUrls, blobs, clock, config });
+    const metrics = createMetrics(events);
+    const router = createRouter({ functions, invoke, vpcs, scheduler, concurrency, metrics, sandbox: driver, codeUrls, blobs, clock, config });
     const signatures = createSignatureVerifier({ threads: config.signatureThreads, logger });
     closers.push(() => signatures.close());
     const handler = createApiHandler({ router, accounts, nonces: new NonceCache(2 * config.signatureMaxSkewMs), signatures, clock, config, logger, newRequestId });
