@@ -63,6 +63,7 @@ class ApiRequestContext implements RequestContext {
 
   constructor(
     readonly req: IncomingMessage,
+    readonly res: ServerResponse,
     readonly requestId: string,
     readonly params: Readonly<Record<string, string>>,
     readonly principal: Principal,
@@ -77,6 +78,13 @@ class ApiRequestContext implements RequestContext {
   get endpoint(): string {
     const isTls = (this.req.socket as { encrypted?: boolean }).encrypted === true;
     return `${isTls ? 'https' : 'http'}://${this.req.headers.host ?? 'localhost'}`;
+  }
+
+  onClientGone(fn: () => void): void {
+    const res = this.res;
+    res.once('close', () => {
+      if (!res.writableFinished) fn();
+    });
   }
 
   json(): Record<string, unknown> {
@@ -123,7 +131,7 @@ export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, r
       const verdict = signatures.check(task);
       acceptSignature(typeof verdict === 'string' ? verdict : await verdict, req.headers, nonces, clock.now());
     }
-    const ctx = new ApiRequestContext(req, requestId, params, principal, body.bytes, qi >= 0 ? url.slice(qi + 1) : '');
+    const ctx = new ApiRequestContext(req, res, requestId, params, principal, body.bytes, qi >= 0 ? url.slice(qi + 1) : '');
     send(res, requestId, await route.handler(ctx));
   }
 

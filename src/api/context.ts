@@ -17,6 +17,8 @@ export interface RequestContext {
   readonly endpoint: string;
   /** The body parsed as a JSON object; InvalidArgument otherwise. */
   json(): Record<string, unknown>;
+  /** Calls `fn` if the client goes away before the answer is complete. */
+  onClientGone(fn: () => void): void;
 }
 
 export interface Reply {

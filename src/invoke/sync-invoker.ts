@@ -15,6 +15,7 @@ export interface SyncInvocation {
   readonly requestId: string;
   readonly event: Buffer;
   readonly isLogTail: boolean;
+  readonly onClientGone?: (fn: () => void) => void;
 }
 
 export interface InvokeService {
@@ -33,7 +34,7 @@ export function createInvokeService(deps: { functions: FunctionService; schedule
     async invokeSync(inv) {
       const fn = deps.functions.resolve(inv.accountId, inv.functionName);
       checkQualifier(inv.qualifier);
-      const outcome = await deps.scheduler.invoke(fn, { requestId: inv.requestId, event: inv.event, isLogTail: inv.isLogTail });
+      const outcome = await deps.scheduler.invoke(fn, { requestId: inv.requestId, event: inv.event, isLogTail: inv.isLogTail, onClientGone: inv.onClientGone });
       return { fn, outcome };
     },
   };

@@ -341,10 +341,15 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const startedAt = clock.now();
     const sandbox = inst.sandbox!;
     let timedOut = false;
+    let isDone = false;
     const timer = clock.setTimeout(() => {
       timedOut = true;
       void stop(inst, 'timeout');
     }, cfg.timeout * 1000);
+    // A client that goes away takes its instance with it: a handler nobody waits for must not keep a slot.
+    request.onClientGone?.(() => {
+      if (!isDone) void stop(inst, 'aborted');
+    });
     try {
       const out = await sandbox.channel.invoke({ requestId: request.requestId, isLogTail: request.isLogTail, deadlineMs: startedAt + cfg.timeout * 1000 }, request.event);
       return { instanceId: inst.id, body: out.body, errorType: out.errorType, contentType: out.contentType, log: out.log, durationMs: clock.now() - startedAt };
@@ -359,6 +364,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       const log = request.isLogTail ? inst.linesOf(request.requestId) + `${message}\nFC Invoke End RequestId: ${request.requestId}\n` : undefined;
       return { instanceId: inst.id, body: errorBody(message, type), errorType: 'UnhandledInvocationError', log, durationMs: clock.now() - startedAt };
     } finally {
+      isDone = true;
       clock.clearTimeout(timer);
       release(inst);
     }

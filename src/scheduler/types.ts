@@ -31,6 +31,8 @@ export interface InvocationRequest {
   readonly requestId: string;
   readonly event: Buffer;
   readonly isLogTail: boolean;
+  /** Registers a callback for the client going away mid-invocation: the instance is then destroyed. */
+  readonly onClientGone?: (fn: () => void) => void;
 }
 
 /** What came of an invocation. Function errors are outcomes, not exceptions. */

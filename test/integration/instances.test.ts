@@ -1,10 +1,11 @@
 /** ListInstances through the official SDK: live instances, their status, filters, and errors. */
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { createTestPlatform, type Platform } from '../../src/platform.js';
 import { barrierHandler, startBarrier, type Barrier } from '../helpers/barrier.js';
 import { createFunctionInput, uniqueName } from '../helpers/functions.js';
-import { $FC, createFcClient, invoke, rejectionOf, type FCClient } from '../helpers/sdk.js';
+import { $dara, $FC, createFcClient, invoke, rejectionOf, type FCClient } from '../helpers/sdk.js';
 
 describe('ListInstances', () => {
   let platform: Platform;
@@ -71,5 +72,29 @@ describe('ListInstances', () => {
     await client.createFunction(new $FC.CreateFunctionRequest({ body: await createFunctionInput(name) }));
     const e = await rejectionOf(list(name, { instanceStatus: ['Sleeping'] }));
     assert.equal(e.code, 'InvalidArgument');
+  });
+
+  test('a client that goes away mid-invocation takes its instance with it; the next request gets a new one', async () => {
+    const local = await startBarrier();
+    try {
+      const name = uniqueName('abort');
+      await client.createFunction(new $FC.CreateFunctionRequest({ body: await createFunctionInput(name, { 'index.js': barrierHandler(local.url) }, { timeout: 60 }) }));
+      const stopped = platform.events.next('instance:stopped', (e) => e.functionName === name);
+      const gone = client.invokeFunctionWithOptions(
+        name, new $FC.InvokeFunctionRequest({ body: Readable.from([Buffer.from('x')]) }), new $FC.InvokeFunctionHeaders({}),
+        new $dara.RuntimeOptions({ readTimeout: 1000, connectTimeout: 1000 }),
+      );
+      await local.arrived(1);
+      await assert.rejects(gone, 'the client gave up');
+      const [instance] = await list(name);
+      const e = await stopped;
+      assert.equal(e.reason, 'aborted');
+      assert.equal(e.instanceId, instance?.instanceId ?? e.instanceId);
+      local.release();
+      const next = await invoke(client, name);
+      assert.notEqual(next.body.toString(), e.instanceId, 'a new instance served the next request');
+    } finally {
+      await local.close();
+    }
   });
 });

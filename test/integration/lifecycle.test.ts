@@ -109,4 +109,35 @@ describe('idle instances', () => {
     assert.equal((await stopped).reason, 'revision-changed');
     for (let i = 0; i < 3; i++) assert.equal((await invoke(client, name)).body.toString(), 'new');
   });
+
+  test('20 updates under a continuous prober: no request fails, and none reaches code older than the last finished update', async () => {
+    await using platform = await createTestPlatform();
+    const client = createFcClient({ endpoint: platform.endpoints.http!.replace('http://', ''), accessKeyId: platform.defaultAccount.accessKeyId, accessKeySecret: platform.defaultAccount.accessKeySecret });
+    const name = uniqueName();
+    const code = (v: number) => ({ 'index.js': `exports.handler = async () => "${v}";` });
+    await client.createFunction(new $FC.CreateFunctionRequest({ body: await createFunctionInput(name, code(0), { instanceConcurrency: 4 }) }));
+    let updated = 0;
+    let isProbing = true;
+    const seen: { atLeast: number; got: number; errorType?: string; status: number }[] = [];
+    const prober = async () => {
+      while (isProbing) {
+        const atLeast = updated;
+        const r = await invoke(client, name);
+        seen.push({ atLeast, got: Number(r.body.toString()), errorType: r.headers['x-fc-error-type'], status: r.statusCode });
+      }
+    };
+    const probers = [prober(), prober()];
+    for (let v = 1; v <= 20; v++) {
+      await client.updateFunction(name, new $FC.UpdateFunctionRequest({ body: new $FC.UpdateFunctionInput({ code: new $FC.InputCodeLocation({ zipFile: await zipBase64(code(v)) }) }) }));
+      updated = v;
+    }
+    isProbing = false;
+    await Promise.all(probers);
+    assert.ok(seen.length >= 20, `the probers ran throughout (${seen.length} probes)`);
+    for (const p of seen) {
+      assert.equal(p.status, 200);
+      assert.equal(p.errorType, undefined);
+      assert.ok(p.got >= p.atLeast, `a probe sent after update ${p.atLeast} returned reached code version ${p.got}`);
+    }
+  });
 });

@@ -35,7 +35,7 @@ export function invokeRoutes(invoke: InvokeService, config: ResolvedConfig): Rou
         if (logType !== 'Tail' && logType !== 'None') throw invalidArgument(`x-fc-log-type must be Tail or None, got '${String(logType)}'`);
         const { fn, outcome } = await invoke.invokeSync({
           accountId: ctx.principal.accountId, functionName: ctx.params.functionName!, qualifier: ctx.query.get('qualifier'),
-          requestId: ctx.requestId, event: ctx.body, isLogTail: logType === 'Tail',
+          requestId: ctx.requestId, event: ctx.body, isLogTail: logType === 'Tail', onClientGone: (fn) => ctx.onClientGone(fn),
         });
         const headers: Record<string, string> = {
           'content-type': outcome.errorType ? 'application/json' : (outcome.contentType ?? 'application/octet-stream'),
