@@ -3,28 +3,13 @@
 // against the floor of `node -e 0` in a clean environment, all in one run.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createZip } from '../../src/functions/index.js';
 import { checkHost } from '../../src/sandbox/index.js';
-import { signHeaders, type BenchCredentials } from '../lib/acs3.js';
+import { sendSigned } from '../lib/signed-request.js';
 import { ROOT, startBenchServe } from '../lib/serve.js';
 const RUNS = Number(process.env.COLD_START_RUNS ?? 30);
-
-function send(creds: BenchCredentials, method: string, pathname: string, action: string, body: Buffer, contentType = 'application/json'): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
-  const headers = signHeaders(creds, method, pathname, action, body, contentType);
-  const [hostname, port] = creds.host.split(':');
-  return new Promise((resolve, reject) => {
-    const req = http.request({ hostname, port: Number(port), method, path: pathname, headers: { ...headers, 'content-length': String(body.length) }, agent: false }, (res) => {
-      let data = '';
-      res.on('data', (c) => (data += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: data }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -37,11 +22,11 @@ async function measureOpenfc(sandbox: string, poolSize: number): Promise<number[
   try {
     for (let i = 0; i < RUNS; i++) {
       const name = `cold-${i}`;
-      const created = await send(creds, 'POST', '/2023-03-30/functions', 'CreateFunction', Buffer.from(JSON.stringify({ functionName: name, runtime: 'nodejs20', handler: 'index.handler', code: { zipFile: zip } })));
+      const created = await sendSigned(creds, 'POST', '/2023-03-30/functions', 'CreateFunction', Buffer.from(JSON.stringify({ functionName: name, runtime: 'nodejs20', handler: 'index.handler', code: { zipFile: zip } })));
       if (created.status !== 200) throw new Error(`CreateFunction: ${created.status} ${created.body}`);
       await pause(400); // let the pool refill in the background, as it would between real cold starts
       const t = performance.now();
-      const r = await send(creds, 'POST', `/2023-03-30/functions/${name}/invocations`, 'InvokeFunction', Buffer.from('ping'), 'application/octet-stream');
+      const r = await sendSigned(creds, 'POST', `/2023-03-30/functions/${name}/invocations`, 'InvokeFunction', Buffer.from('ping'), 'application/octet-stream');
       times.push(performance.now() - t);
       if (r.status !== 200 || r.body !== 'ping' || r.headers['x-fc-error-type']) throw new Error(`invoke: ${r.status} ${r.body}`);
     }

@@ -9,6 +9,7 @@ import type { BenchCredentials } from './acs3.js';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface BenchServe {
+  readonly dataDir: string;
   readonly creds: BenchCredentials;
   readonly port: number;
   readonly pid: number;
@@ -37,6 +38,7 @@ export async function startBenchServe(args: string[], env: Record<string, string
     // The host header is signed, so it is exactly what the benchmarks connect to.
     creds: { accessKeyId: c.accessKeyId, accessKeySecret: c.accessKeySecret, host: `127.0.0.1:${port}` },
     port,
+    dataDir,
     pid: proc.pid!,
     async stop() {
       if (proc.exitCode === null && proc.signalCode === null) {

@@ -1,5 +1,6 @@
-// The openfc Node.js runtime: connects to the instance socket given as its only argument, says
-// HELLO, waits for a function (ASSIGN), then serves INVOKE and HOOK frames. Runs inside instances.
+// The openfc Node.js runtime: connects to the instance socket given as its argument, says HELLO
+// (after warming itself up when `--warm-up` follows), waits for a function (ASSIGN), then serves
+// INVOKE and HOOK frames. Runs inside instances.
 'use strict';
 
 const net = require('net');
@@ -10,7 +11,7 @@ const { loadHandler, callUser, errorBody, toBytes } = require('./user-code.cjs')
 
 const socketPath = process.argv[2];
 if (!socketPath) {
-  process.stderr.write('usage: bootstrap.cjs <socket path>\n');
+  process.stderr.write('usage: bootstrap.cjs <socket path> [--warm-up]\n');
   process.exit(2);
 }
 
@@ -137,7 +138,10 @@ const send = (kind, id, header, body) => {
   socket.write(encode(kind, id, header, body));
 };
 
-socket.on('connect', () => warmUp().then(() => send(KIND.HELLO, 0, { protocol: 1, runtime: 'nodejs', pid: process.pid })));
+// Cells that wait in the stem-cell pool warm up before HELLO (off the request path); a sandbox
+// started for a waiting request says HELLO at once.
+const isWarmUp = process.argv[3] === '--warm-up';
+socket.on('connect', () => (isWarmUp ? warmUp() : Promise.resolve()).then(() => send(KIND.HELLO, 0, { protocol: 1, runtime: 'nodejs', pid: process.pid })));
 socket.on('close', () => process.exit(0));
 socket.on('error', () => process.exit(1));
 socket.on(

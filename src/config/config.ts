@@ -168,6 +168,9 @@ export function resolveConfig(options: PlatformOptions = {}, env: NodeJS.Process
     if (!(config[key] >= 0)) throw invalidArgument(`${key} must be zero or more, got ${config[key]}`);
   }
   if (!(config.nodeMemoryCommitRatio > 0 && config.nodeMemoryCommitRatio <= 1)) throw invalidArgument(`nodeMemoryCommitRatio must be above 0 and at most 1, got ${config.nodeMemoryCommitRatio}`);
+  for (const key of ['instanceBandwidth', 'performanceInstanceBandwidth'] as const) {
+    if (!/^\d+(\.\d+)?[kmgt]?(bit|bps)$/i.test(config[key])) throw invalidArgument(`${key} must be a tc rate such as 1gbit or 500mbit, got '${config[key]}'`);
+  }
   checkPort('httpsPort', config.httpsPort, false);
   checkPort('httpPort', config.httpPort, true);
   if (!SANDBOX_DRIVER_NAMES.includes(config.sandbox)) throw invalidArgument(`sandbox must be one of ${SANDBOX_DRIVER_NAMES.join(', ')}, got '${config.sandbox}'`);

@@ -56,7 +56,7 @@ export function withStemCellPool(driver: SandboxDriver, options: StemCellPoolOpt
     p.isFilling = true;
     const task = (async () => {
       while (!isClosed && p.cells.length < options.sizePerKey) {
-        const cell = await driver.startStemCell({ ...p.spec, cellId: createInstanceId() });
+        const cell = await driver.startStemCell({ ...p.spec, cellId: createInstanceId(), isWarmedUp: true });
         await cell.freeze?.();
         if (isClosed) {
           await cell.destroy();

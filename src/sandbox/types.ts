@@ -84,6 +84,8 @@ export interface StemCellSpec {
   readonly memoryMb: number;
   readonly diskSizeMb: number;
   readonly network: NetworkSpec;
+  /** The runtime exercises its own invoke path before saying HELLO: worth it for cells that wait in a pool, not for a start someone waits on. */
+  readonly isWarmedUp?: boolean;
 }
 
 /** A started sandbox with its runtime loaded and connected, but no function yet. */

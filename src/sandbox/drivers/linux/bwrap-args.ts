@@ -22,6 +22,8 @@ export interface BwrapInput {
   readonly diskSizeBytes: number;
   readonly isNetworkUnshared: boolean;
   readonly heapMb: number;
+  /** Passes `--warm-up` to the runtime (stem cells that wait in a pool). */
+  readonly isWarmedUp?: boolean;
   readonly seccompFd: number;
   readonly statusFd: number;
 }
@@ -50,5 +52,5 @@ export function buildBwrapArgs(input: BwrapInput): { options: string[]; command:
     '--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_UID),
     '--seccomp', String(input.seccompFd), '--json-status-fd', String(input.statusFd),
   );
-  return { options: args, command: [nodeBin, `--max-old-space-size=${input.heapMb}`, `${RUNTIME_DIR_INSIDE}/nodejs/bootstrap.cjs`, `${CHANNEL_DIR_INSIDE}/fc.sock`] };
+  return { options: args, command: [nodeBin, `--max-old-space-size=${input.heapMb}`, `${RUNTIME_DIR_INSIDE}/nodejs/bootstrap.cjs`, `${CHANNEL_DIR_INSIDE}/fc.sock`, ...(input.isWarmedUp ? ['--warm-up'] : [])] };
 }

@@ -124,15 +124,24 @@ table inet ${TABLE} {
     return p;
   }
 
+  /**
+   * Creates and wires one instance's namespace with a single shell (one fork of openfc's large
+   * process instead of six; the shell's own forks of ip and tc are cheap). Names and addresses
+   * are openfc's own, never user input.
+   */
   async function attachNamespace(slot: number, hostIf: string, hostSide: string[], nsSide: string[], bandwidth: string): Promise<string> {
     const ns = `openfc-${options.lease}-${slot}`;
-    await runAsync('ip', ['netns', 'del', ns]).catch(() => undefined);
-    await runAsync('ip', ['netns', 'add', ns]);
+    const tbf = `root tbf rate ${bandwidth} burst 1mb latency 50ms`;
+    const script = [
+      'set -e',
+      `ip netns add ${ns} 2>/dev/null || { ip netns del ${ns}; ip netns add ${ns}; }`,
+      `ip -b - <<'EOF'`, `link add ${hostIf} type veth peer name eth0 netns ${ns}`, ...hostSide, `link set ${hostIf} up`, 'EOF',
+      `ip -n ${ns} -b - <<'EOF'`, 'link set lo up', ...nsSide, 'EOF',
+      `tc qdisc add dev ${hostIf} ${tbf}`,
+      `tc -n ${ns} qdisc add dev eth0 ${tbf}`,
+    ].join('\n');
     live.add(ns);
-    await runAsync('ip', ['-b', '-'], [`link add ${hostIf} type veth peer name eth0 netns ${ns}`, ...hostSide, `link set ${hostIf} up`].join('\n') + '\n');
-    await runAsync('ip', ['-n', ns, '-b', '-'], ['link set lo up', ...nsSide].join('\n') + '\n');
-    const tbf = ['root', 'tbf', 'rate', bandwidth, 'burst', '1mb', 'latency', '50ms'];
-    await Promise.all([runAsync('tc', ['qdisc', 'add', 'dev', hostIf, ...tbf]), runAsync('tc', ['-n', ns, 'qdisc', 'add', 'dev', 'eth0', ...tbf])]);
+    await runAsync('/bin/sh', ['-c', script]);
     return ns;
   }
 

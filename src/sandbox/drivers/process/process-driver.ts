@@ -49,7 +49,7 @@ export function createProcessDriver(options: ProcessDriverOptions): SandboxDrive
     const socketPath = path.join(runDir, 'fc.sock');
     const { server, connection } = await listenForRuntime(socketPath);
     const heapMb = Math.max(32, Math.floor(cell.memoryMb * HEAP_SHARE));
-    const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, NODEJS_BOOTSTRAP, socketPath], {
+    const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, NODEJS_BOOTSTRAP, socketPath, ...(cell.isWarmedUp ? ['--warm-up'] : [])], {
       cwd: '/',
       env: { ...BASE_ENV },
       stdio: ['ignore', 'pipe', 'pipe'],
