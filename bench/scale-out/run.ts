@@ -27,7 +27,7 @@ async function measureFloor(): Promise<number> {
 }
 
 async function measureOpenfc(): Promise<{ ms: number; instances: number; sandbox: string }> {
-  const serve = await startBenchServe([]);
+  const serve = await startBenchServe([], {}, 'error', process.env.BENCH_SERVE_NODE_ARGS?.split(' ').filter(Boolean) ?? []);
   try {
     const zip = (await createZip({ 'index.js': `exports.handler = async () => { await new Promise((r) => setTimeout(r, ${HANDLER_MS})); return process.env.FC_INSTANCE_ID; };` })).toString('base64');
     const created = await sendSigned(serve.creds, 'POST', '/2023-03-30/functions', 'CreateFunction', Buffer.from(JSON.stringify({ functionName: 'burst', runtime: 'nodejs20', handler: 'index.handler', timeout: 60, internetAccess: process.env.SCALE_OUT_INTERNET !== '0', code: { zipFile: zip } })));

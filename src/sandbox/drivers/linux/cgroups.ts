@@ -101,10 +101,24 @@ export function detectCgroups(): { layout?: CgroupLayout; problem?: string } {
 const write = (file: string, value: string | number) => fs.writeFileSync(file, String(value));
 const readPids = (file: string) => fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number);
 
-async function until(check: () => boolean, what: string, tries = 2000): Promise<void> {
-  for (let i = 0; i < tries; i++) {
+/**
+ * Polls until `check` holds: `eagerTries` times on the next turn (many for a thaw, which a request
+ * waits on; few for a freeze, which nobody waits on), then backing off to at most 20 ms, so many
+ * instances freezing together do not keep openfc busy reading cgroup files. Gives up after ~10 s.
+ */
+const FREEZE_EAGER_TRIES = 2;
+const THAW_EAGER_TRIES = 200;
+
+async function until(check: () => boolean, what: string, eagerTries: number): Promise<void> {
+  let waitedMs = 0;
+  for (let i = 0; waitedMs < 10_000; i++) {
     if (check()) return;
-    await new Promise((r) => setImmediate(r));
+    if (i < eagerTries) await new Promise((r) => setImmediate(r));
+    else {
+      const delay = Math.min(20, 2 ** (i - eagerTries));
+      waitedMs += delay;
+      await new Promise((r) => setTimeout(r, delay));
+    }
   }
   throw new Error(`cgroup: ${what} did not happen`);
 }
@@ -166,11 +180,11 @@ function createV1(roots: Partial<Record<V1Controller, string>>): CgroupManager {
         setCpuQuota,
         async freeze() {
           write(state, 'FROZEN');
-          await until(() => fs.readFileSync(state, 'utf8').trim() === 'FROZEN', 'freeze');
+          await until(() => fs.readFileSync(state, 'utf8').trim() === 'FROZEN', 'freeze', FREEZE_EAGER_TRIES);
         },
         async thaw() {
           write(state, 'THAWED');
-          await until(() => fs.readFileSync(state, 'utf8').trim() === 'THAWED', 'thaw');
+          await until(() => fs.readFileSync(state, 'utf8').trim() === 'THAWED', 'thaw', THAW_EAGER_TRIES);
         },
         oomKillCount() {
           const m = /oom_kill (\d+)/.exec(fs.readFileSync(path.join(dirs.memory, 'memory.oom_control'), 'utf8'));
@@ -217,11 +231,11 @@ function createV2(root: string): CgroupManager {
         setCpuQuota,
         async freeze() {
           write(path.join(dir, 'cgroup.freeze'), 1);
-          await until(() => /frozen 1/.test(fs.readFileSync(events, 'utf8')), 'freeze');
+          await until(() => /frozen 1/.test(fs.readFileSync(events, 'utf8')), 'freeze', FREEZE_EAGER_TRIES);
         },
         async thaw() {
           write(path.join(dir, 'cgroup.freeze'), 0);
-          await until(() => /frozen 0/.test(fs.readFileSync(events, 'utf8')), 'thaw');
+          await until(() => /frozen 0/.test(fs.readFileSync(events, 'utf8')), 'thaw', THAW_EAGER_TRIES);
         },
         oomKillCount() {
           const m = /oom_kill (\d+)/.exec(fs.readFileSync(path.join(dir, 'memory.events'), 'utf8'));
