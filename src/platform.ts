@@ -20,6 +20,7 @@ import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { createRequestIdFactory } from './observability/request-id.js';
 import { createSandboxDriver, instanceLinkBlocks, withStemCellPool, type SandboxDriver } from './sandbox/index.js';
+import { createProvisionService } from './provision/index.js';
 import { createAdmission, createConcurrencyConfigService } from './quotas/index.js';
 import { createScheduler, type Scheduler } from './scheduler/index.js';
 import { createFsBlobStore } from './store/blob/fs-blob-store.js';
@@ -138,11 +139,14 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
       functionLogs: createFileFunctionLogSink(path.join(config.dataDir, 'logs', 'functions'), { clock }),
     });
     closers.push(() => scheduler.close());
+    const provision = createProvisionService({ store, functions, scheduler, clock, logger, maxInstancesPerAccount: config.maxInstancesPerAccount });
+    closers.push(() => provision.close());
     functions.onChange((change) => scheduler.onFunctionChange(change));
+    provision.start();
     const invoke = createInvokeService({ functions, scheduler });
 
     const metrics = createMetrics(events);
-    const router = createRouter({ functions, invoke, vpcs, scheduler, concurrency, metrics, sandbox: driver, codeUrls, blobs, clock, config });
+    const router = createRouter({ functions, invoke, vpcs, scheduler, concurrency, provision, metrics, sandbox: driver, codeUrls, blobs, clock, config });
     const signatures = createSignatureVerifier({ threads: config.signatureThreads, logger });
     closers.push(() => signatures.close());
     const handler = createApiHandler({ router, accounts, nonces: new NonceCache(2 * config.signatureMaxSkewMs), signatures, clock, config, logger, newRequestId });

@@ -11,9 +11,11 @@ import { functionRoutes } from './routes/function-routes.js';
 import { concurrencyRoutes } from './routes/concurrency-routes.js';
 import { instanceRoutes } from './routes/instance-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
+import { provisionRoutes } from './routes/provision-routes.js';
 import { invokeRoutes } from './routes/invoke-routes.js';
 import { vpcRoutes } from './routes/vpc-routes.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { ProvisionService } from '../provision/index.js';
 import type { ConcurrencyConfigService } from '../quotas/index.js';
 import type { Scheduler } from '../scheduler/index.js';
 import type { VpcService } from '../vpc/index.js';
@@ -26,10 +28,10 @@ export { encodeLogTail } from './routes/invoke-routes.js';
 
 /** The route table of every operation openfc serves. */
 export function createRouter(deps: {
-  functions: FunctionService; invoke: InvokeService; vpcs: VpcService; scheduler: Scheduler; concurrency: ConcurrencyConfigService; metrics: Metrics; sandbox: { name: string; isIsolated: boolean };
+  functions: FunctionService; invoke: InvokeService; vpcs: VpcService; scheduler: Scheduler; concurrency: ConcurrencyConfigService; provision: ProvisionService; metrics: Metrics; sandbox: { name: string; isIsolated: boolean };
   codeUrls: CodeUrlSigner; blobs: BlobStore; clock: Clock; config: ResolvedConfig;
 }): Router<RouteHandler> {
   const router = new Router<RouteHandler>();
-  for (const r of [...functionRoutes(deps.functions, deps.config), ...invokeRoutes(deps.invoke, deps.config), ...instanceRoutes(deps), ...metricsRoutes(deps), ...concurrencyRoutes(deps.concurrency), ...vpcRoutes(deps.vpcs), ...codeDownloadRoutes(deps)]) router.add(r);
+  for (const r of [...functionRoutes(deps.functions, deps.config), ...invokeRoutes(deps.invoke, deps.config), ...instanceRoutes(deps), ...metricsRoutes(deps), ...concurrencyRoutes(deps.concurrency), ...provisionRoutes(deps.provision), ...vpcRoutes(deps.vpcs), ...codeDownloadRoutes(deps)]) router.add(r);
   return router;
 }

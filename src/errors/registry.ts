@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   FunctionNotFound: { status: 404, isRetryable: false, description: 'The function does not exist in this account.' },
   VersionNotFound: { status: 404, isRetryable: false, description: 'The function version named by the qualifier does not exist.' },
   AliasNotFound: { status: 404, isRetryable: false, description: 'The alias named by the qualifier does not exist.' },
+  ProvisionConfigNotFound: { status: 404, isRetryable: false, description: 'The function has no provision config.' },
   VpcNotFound: { status: 404, isRetryable: false, description: 'The VPC does not exist in this account.' },
   FunctionAlreadyExists: { status: 409, isRetryable: false, description: 'A function with this name already exists in this account.' },
   ResourceInUse: { status: 409, isRetryable: false, description: 'The resource is still used (a VPC by functions) and cannot be deleted.' },

@@ -35,6 +35,10 @@ export class Instance {
   freezing: Promise<void> | undefined;
   thawing: Promise<void> | undefined;
   isFrozen = false;
+  /** Started and kept by a provision config: never released for being idle. */
+  isProvisioned = false;
+  /** Never frozen while idle (a provision config with alwaysAllocateCPU). */
+  keepsCpu = false;
   /** Holds a share of the account's quotas and the node's capacity until it stops. */
   isAdmitted = false;
   /** Resolves when the instance is ready; rejects with the start failure. */
@@ -88,6 +92,7 @@ export class Instance {
       revision: this.fn.revision,
       state: this.#state,
       isFrozen: this.isFrozen,
+      isProvisioned: this.isProvisioned,
       inFlight: this.inFlight,
       createdTimeMs: this.createdTimeMs,
     };

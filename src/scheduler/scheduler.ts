@@ -49,6 +49,13 @@ export interface Scheduler {
   /** Called on every function change: instances of other revisions drain and stop. */
   onFunctionChange(change: { accountId: string; functionName: string; revision: number | undefined }): void;
   listInstances(filter?: { accountId?: string; functionName?: string }): InstanceInfo[];
+  /**
+   * Keeps `target` provisioned instances of the function's current revision: starts the missing
+   * ones, turns the excess into on-demand ones. Returns how many are ready and the last start error.
+   */
+  setProvisioned(fn: FunctionRecord, target: number, opts: { alwaysAllocateCPU: boolean }): { current: number; error?: string };
+  /** The ready provisioned instances of a function and the function's invocations in flight, for target tracking. */
+  provisionedLoad(accountId: string, functionName: string): { instances: number; inFlight: number; concurrency: number };
   /** Stops every instance (running preStop hooks) and refuses further work. */
   close(): Promise<void>;
 }
@@ -97,7 +104,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
               inst.drainReason = 'lifetime';
               inst.transition('draining');
             }
-          } else if (inst.state === 'ready' && inst.inFlight === 0 && since !== undefined && now - since >= config.idleTimeoutMs) void stop(inst, 'idle');
+          } else if (!inst.isProvisioned && inst.state === 'ready' && inst.inFlight === 0 && since !== undefined && now - since >= config.idleTimeoutMs) void stop(inst, 'idle');
         }
       }
       if (hasInstances) armReaper();
@@ -161,7 +168,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   function freeze(inst: Instance): void {
     inst.freezeTimer = undefined;
     const sandbox = inst.sandbox;
-    if (!sandbox?.freeze || inst.inFlight > 0 || inst.state !== 'ready' || inst.isFrozen || inst.freezing) return;
+    if (!sandbox?.freeze || inst.keepsCpu || inst.inFlight > 0 || inst.state !== 'ready' || inst.isFrozen || inst.freezing) return;
     inst.freezing = (async () => {
       const hook = (inst.fn.config as FunctionConfig).instanceLifecycleConfig?.preFreeze;
       if (hook?.handler) {
@@ -330,10 +337,42 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     if (capacityWaiters.size > 0) capacityFreed();
     if (inst.inFlight > 0 || inst.state === 'stopped') return;
     if (!isCurrent(inst) || inst.state === 'draining') void stop(inst, inst.drainReason ?? 'revision-changed');
-    else {
-      idleSince.set(inst, clock.now());
-      if (inst.sandbox?.freeze) inst.freezeTimer = clock.setTimeout(() => freeze(inst), config.freezeAfterIdleMs);
+    else markIdle(inst);
+  }
+
+  /** An instance with nothing in flight: its idle time starts, and it is frozen soon unless it keeps its CPU. */
+  function markIdle(inst: Instance): void {
+    idleSince.set(inst, clock.now());
+    if (inst.sandbox?.freeze && !inst.keepsCpu && !inst.freezeTimer) inst.freezeTimer = clock.setTimeout(() => freeze(inst), config.freezeAfterIdleMs);
+  }
+
+  const provisionErrors = new Map<string, string>();
+
+  /** Starts one provisioned instance of `fn` (admission applies); a failure is kept as the config's currentError. */
+  function startProvisioned(fn: FunctionRecord, keepsCpu: boolean): void {
+    const key = poolKey(fn.accountId, fn.functionName);
+    const denial = admission.tryAdmit(shapeOf(fn));
+    if (denial) {
+      provisionErrors.set(key, denial.message);
+      return;
     }
+    let inst!: Instance;
+    const started = new Promise<void>((resolve, reject) => queueMicrotask(() => startInstance(inst).then(resolve, reject)));
+    inst = new Instance(createInstanceId(), fn, clock.now(), started);
+    inst.isAdmitted = true;
+    inst.isProvisioned = true;
+    inst.keepsCpu = keepsCpu;
+    poolOf(fn).add(inst);
+    started.then(
+      () => {
+        provisionErrors.delete(key);
+        if (inst.inFlight === 0 && inst.state === 'ready') markIdle(inst);
+      },
+      (e: unknown) => {
+        provisionErrors.set(key, coerceError(e).message);
+        void stop(inst, e instanceof InitializationFailedError ? 'init-failed' : 'start-failed');
+      },
+    );
   }
 
   async function run(inst: Instance, fn: FunctionRecord, request: InvocationRequest): Promise<InvocationOutcome> {
@@ -411,6 +450,38 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         else if (inst.state === 'ready') inst.transition('draining');
       }
       if (revision === undefined && pool.size === 0) pools.delete(key);
+    },
+    setProvisioned(fn, target, opts) {
+      const key = poolKey(fn.accountId, fn.functionName);
+      const live = [...(pools.get(key) ?? [])].filter((i) => i.isProvisioned && i.fn.revision === fn.revision && !i.stopReason && (i.state === 'ready' || i.state === 'starting'));
+      for (const inst of live) {
+        if (inst.keepsCpu === opts.alwaysAllocateCPU) continue;
+        inst.keepsCpu = opts.alwaysAllocateCPU;
+        if (inst.keepsCpu && (inst.isFrozen || inst.freezing || inst.freezeTimer)) void thaw(inst).catch(() => undefined);
+        else if (!inst.keepsCpu && inst.inFlight === 0 && inst.state === 'ready') markIdle(inst);
+      }
+      if (!isClosed) for (let n = live.length; n < target; n++) startProvisioned(fn, opts.alwaysAllocateCPU);
+      // Scale-in: excess instances become on-demand ones, idle ones first, and go when idle long enough.
+      const excess = live.sort((a, b) => a.inFlight - b.inFlight).slice(0, Math.max(0, live.length - target));
+      for (const inst of excess) {
+        inst.isProvisioned = false;
+        inst.keepsCpu = false;
+        if (inst.inFlight === 0 && inst.state === 'ready') markIdle(inst);
+      }
+      if (target === 0) provisionErrors.delete(key);
+      return { current: live.filter((i) => i.isProvisioned && i.state === 'ready').length, ...(provisionErrors.has(key) && { error: provisionErrors.get(key)! }) };
+    },
+    provisionedLoad(accountId, functionName) {
+      let instances = 0;
+      let inFlight = 0;
+      let concurrency = 1;
+      for (const inst of pools.get(poolKey(accountId, functionName)) ?? []) {
+        // Load counts every invocation of the function, so overflow onto on-demand instances shows as utilisation above 1.
+        inFlight += inst.inFlight;
+        concurrency = inst.concurrency;
+        if (inst.isProvisioned && inst.state === 'ready') instances++;
+      }
+      return { instances, inFlight, concurrency };
     },
     listInstances(filter = {}) {
       const out: InstanceInfo[] = [];

@@ -55,6 +55,7 @@ export interface InstanceInfo {
   readonly state: InstanceState;
   /** Frozen by the sandbox (no CPU, timers stopped) while idle. */
   readonly isFrozen: boolean;
+  readonly isProvisioned: boolean;
   readonly inFlight: number;
   readonly createdTimeMs: number;
 }

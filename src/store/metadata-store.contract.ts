@@ -120,6 +120,20 @@ export function runMetadataStoreContract(name: string, create: () => Promise<Met
       assert.deepEqual(store.listConcurrencyConfigs(acct), []);
     });
 
+    test('keeps provision configs per function and drops them with the function', async (t) => {
+      const { store, acct } = await withStore(t);
+      store.createFunction(fnRecord(acct, 'p'));
+      store.putProvisionConfig(acct, 'p', { target: 2 });
+      store.putProvisionConfig(acct, 'p', { target: 3, alwaysAllocateCPU: false });
+      assert.deepEqual(store.getProvisionConfig(acct, 'p'), { target: 3, alwaysAllocateCPU: false });
+      assert.deepEqual(store.listProvisionConfigs(acct).map((c) => [c.functionName, c.config.target]), [['p', 3]]);
+      assert.ok(store.listProvisionConfigs().some((c) => c.accountId === acct));
+      assert.throws(() => store.putProvisionConfig(acct, 'missing', { target: 1 }), (e) => isPlatformError(e, 'FunctionNotFound'));
+      store.deleteFunction(acct, 'p');
+      assert.equal(store.getProvisionConfig(acct, 'p'), undefined);
+      assert.equal(store.deleteProvisionConfig(acct, 'p'), false);
+    });
+
     test('keeps everything across a reopen', async (t) => {
       const fx = await withStore(t);
       if (!fx.reopen) return t.skip('backend has no persistence');

@@ -96,6 +96,12 @@ export interface MetadataStore {
   putConcurrencyConfig(accountId: string, functionName: string, reservedConcurrency: number): void;
   getConcurrencyConfig(accountId: string, functionName: string): number | undefined;
   deleteConcurrencyConfig(accountId: string, functionName: string): boolean;
+  /** A function's provisioned-instance config (the PutProvisionConfig input, validated); removed with the function. */
+  putProvisionConfig(accountId: string, functionName: string, config: Readonly<Record<string, unknown>>): void;
+  getProvisionConfig(accountId: string, functionName: string): Readonly<Record<string, unknown>> | undefined;
+  deleteProvisionConfig(accountId: string, functionName: string): boolean;
+  /** Every account's configs (accountId undefined) or one account's, by function name. */
+  listProvisionConfigs(accountId?: string): { accountId: string; functionName: string; config: Readonly<Record<string, unknown>> }[];
   /** The account's reservations, by function name. */
   listConcurrencyConfigs(accountId: string): { functionName: string; reservedConcurrency: number }[];
 

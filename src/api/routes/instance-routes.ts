@@ -3,7 +3,7 @@
  * ListInstances (reference §6.8): the live instances of a function, from the scheduler. Each
  * carries FC's fields plus openfc's `inFlight`, `sandbox` and `isolated`, and a `warning` when the
  * sandbox does not isolate it. The SDK's model keeps only FC's fields, so `resourceType` says it
- * too: `OnDemand`, or `OnDemand (NOT isolated)`.
+ * too: `OnDemand` or `Provisioned`, followed by ` (NOT isolated)` under the process sandbox.
  */
 import { MAX_CONTROL_BODY_BYTES } from '../../config/index.js';
 import { invalidArgument } from '../../errors/index.js';
@@ -41,7 +41,7 @@ export function instanceRoutes(deps: { functions: FunctionService; scheduler: Sc
   const isolation = sandbox.isIsolated
     ? { sandbox: sandbox.name, isolated: true }
     : { sandbox: sandbox.name, isolated: false, warning: `NOT isolated: the '${sandbox.name}' sandbox runs function code as a plain process on this machine` };
-  const resourceType = sandbox.isIsolated ? 'OnDemand' : 'OnDemand (NOT isolated)';
+  const suffix = sandbox.isIsolated ? '' : ' (NOT isolated)';
   return [
     {
       method: 'GET', pattern: '/2023-03-30/functions/:functionName/instances', action: 'ListInstances', bodyLimitBytes: MAX_CONTROL_BODY_BYTES,
@@ -64,7 +64,7 @@ export function instanceRoutes(deps: { functions: FunctionService; scheduler: Sc
           .sort((a, b) => a.info.createdTimeMs - b.info.createdTimeMs)
           .slice(0, limit)
           .map(({ info, status }) => ({
-            instanceId: info.instanceId, status, createdTimeMs: info.createdTimeMs, qualifier: 'LATEST', versionId: '0', resourceType,
+            instanceId: info.instanceId, status, createdTimeMs: info.createdTimeMs, qualifier: 'LATEST', versionId: '0', resourceType: (info.isProvisioned ? 'Provisioned' : 'OnDemand') + suffix,
             inFlight: info.inFlight, ...isolation,
           }));
         return { status: 200, json: { instances, requestId: ctx.requestId } };

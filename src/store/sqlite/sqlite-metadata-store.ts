@@ -119,6 +119,13 @@ export function createSqliteMetadataStore(file: string): MetadataStore {
     getConcurrency: db.prepare('SELECT reserved_concurrency FROM concurrency_configs WHERE account_id = ? AND function_name = ?'),
     deleteConcurrency: db.prepare('DELETE FROM concurrency_configs WHERE account_id = ? AND function_name = ?'),
     listConcurrency: db.prepare('SELECT function_name, reserved_concurrency FROM concurrency_configs WHERE account_id = ? ORDER BY function_name'),
+    putProvision: db.prepare(
+      `INSERT INTO provision_configs (account_id, function_name, config) VALUES (?, ?, ?)
+       ON CONFLICT (account_id, function_name) DO UPDATE SET config = excluded.config`,
+    ),
+    getProvision: db.prepare('SELECT config FROM provision_configs WHERE account_id = ? AND function_name = ?'),
+    deleteProvision: db.prepare('DELETE FROM provision_configs WHERE account_id = ? AND function_name = ?'),
+    listProvision: db.prepare('SELECT * FROM provision_configs WHERE @accountId IS NULL OR account_id = @accountId ORDER BY account_id, function_name'),
     listFunctions: db.prepare(
       `SELECT * FROM functions WHERE account_id = @accountId AND function_name > @after
          AND substr(function_name, 1, length(@prefix)) = @prefix
@@ -194,6 +201,26 @@ export function createSqliteMetadataStore(file: string): MetadataStore {
     },
     functionsInVpc(accountId, vpcId) {
       return (stmt.functionsInVpc.all(accountId, vpcId) as { function_name: string }[]).map((r) => r.function_name);
+    },
+    putProvisionConfig(accountId, functionName, config) {
+      try {
+        stmt.putProvision.run(accountId, functionName, JSON.stringify(config));
+      } catch (e: unknown) {
+        if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw new PlatformError('FunctionNotFound', `function '${functionName}' does not exist`, { cause: e });
+        throw e;
+      }
+    },
+    getProvisionConfig(accountId, functionName) {
+      const r = stmt.getProvision.get(accountId, functionName) as { config: string } | undefined;
+      return r && (JSON.parse(r.config) as Record<string, unknown>);
+    },
+    deleteProvisionConfig(accountId, functionName) {
+      return stmt.deleteProvision.run(accountId, functionName).changes > 0;
+    },
+    listProvisionConfigs(accountId) {
+      return (stmt.listProvision.all({ accountId: accountId ?? null }) as { account_id: string; function_name: string; config: string }[]).map((r) => ({
+        accountId: r.account_id, functionName: r.function_name, config: JSON.parse(r.config) as Record<string, unknown>,
+      }));
     },
     putConcurrencyConfig(accountId, functionName, reservedConcurrency) {
       try {

@@ -1,0 +1,249 @@
+/**
+ * @module provision/provision-service
+ * Provisioned instances (PutProvisionConfig, GetProvisionConfig, ListProvisionConfigs,
+ * DeleteProvisionConfig) and the controller that keeps them: once a second it works out each
+ * config's target and has the scheduler start or shed instances.
+ *
+ * The target at a moment is, in order: a target-tracking policy in its time window (provisioned
+ * concurrency utilisation held near `metricTarget`, between `minCapacity` and `maxCapacity`; one
+ * instance less per tick at most when scaling in), else the target of the scheduled action that
+ * fired last (cron or at, in its time zone, within its window), else `target`. Provisioned
+ * instances are never released for being idle; with `alwaysAllocateCPU: false` they are frozen
+ * while idle like on-demand ones. `current` and `currentError` report what the scheduler achieved.
+ */
+import { PlatformError, invalidArgument } from '../errors/index.js';
+import type { FunctionService } from '../functions/index.js';
+import type { Logger } from '../observability/logger.js';
+import type { Scheduler } from '../scheduler/index.js';
+import type { MetadataStore } from '../store/types.js';
+import type { Clock, TimerHandle } from '../time/clock.js';
+import { checkTimeZone, firesAt, parseSchedule, type Schedule } from './schedule.js';
+
+interface ScheduledAction {
+  name: string;
+  scheduleExpression: string;
+  target: number;
+  startTime?: string;
+  endTime?: string;
+  timeZone?: string;
+}
+
+interface TargetTrackingPolicy {
+  name: string;
+  metricType: 'ProvisionedConcurrencyUtilization';
+  metricTarget: number;
+  minCapacity: number;
+  maxCapacity: number;
+  startTime?: string;
+  endTime?: string;
+  timeZone?: string;
+}
+
+interface ProvisionConfig {
+  target: number;
+  alwaysAllocateCPU: boolean;
+  scheduledActions: ScheduledAction[];
+  targetTrackingPolicies: TargetTrackingPolicy[];
+}
+
+export interface ProvisionConfigView extends ProvisionConfig {
+  functionArn: string;
+  defaultTarget: number;
+  current: number;
+  currentError: string;
+}
+
+export interface ProvisionService {
+  put(accountId: string, functionName: string, input: Record<string, unknown>): ProvisionConfigView;
+  get(accountId: string, functionName: string): ProvisionConfigView;
+  list(accountId: string, query: { functionName?: string; limit?: string; nextToken?: string }): { provisionConfigs: ProvisionConfigView[]; nextToken?: string };
+  delete(accountId: string, functionName: string): void;
+  /** Starts the once-a-second controller (after the scheduler is up). */
+  start(): void;
+  close(): void;
+}
+
+interface Live {
+  readonly accountId: string;
+  readonly functionName: string;
+  config: ProvisionConfig;
+  schedules: { action: ScheduledAction; schedule: Schedule; fromMs: number; untilMs: number }[];
+  scheduledTarget: number | undefined;
+  lastTickMs: number;
+  effectiveTarget: number;
+  current: number;
+  currentError: string;
+}
+
+const TICK_MS = 1000;
+const METRIC_TYPES = ['ProvisionedConcurrencyUtilization'];
+
+const int = (v: unknown, name: string, min: number, max: number): number => {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw invalidArgument(`${name} must be an integer from ${min} to ${max}`);
+  return v;
+};
+const time = (v: unknown, name: string): string | undefined => {
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v !== 'string' || Number.isNaN(Date.parse(v))) throw invalidArgument(`${name} must be a time like 2026-11-22T10:00:00Z`);
+  return v;
+};
+const list = (v: unknown, name: string): Record<string, unknown>[] => {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'object' && x !== null)) throw invalidArgument(`${name} must be an array of objects`);
+  return v as Record<string, unknown>[];
+};
+const windowOf = (x: { startTime?: string; endTime?: string }) => ({ fromMs: x.startTime ? Date.parse(x.startTime) : -Infinity, untilMs: x.endTime ? Date.parse(x.endTime) : Infinity });
+
+function validate(input: Record<string, unknown>, maxInstances: number): ProvisionConfig {
+  const target = int(input.target ?? input.defaultTarget ?? 0, 'target', 0, maxInstances);
+  const alwaysAllocateCPU = input.alwaysAllocateCPU ?? true;
+  if (typeof alwaysAllocateCPU !== 'boolean') throw invalidArgument('alwaysAllocateCPU must be a boolean');
+  const names = new Set<string>();
+  const uniqueName = (v: unknown, what: string) => {
+    if (typeof v !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(v)) throw invalidArgument(`${what}.name must be 1-64 letters, digits, "_" or "-"`);
+    if (names.has(v)) throw invalidArgument(`${what} name '${v}' is used twice`);
+    names.add(v);
+    return v;
+  };
+  const scheduledActions = list(input.scheduledActions, 'scheduledActions').map((a): ScheduledAction => {
+    const name = uniqueName(a.name, 'scheduledActions');
+    if (typeof a.scheduleExpression !== 'string') throw invalidArgument(`scheduledActions '${name}': scheduleExpression is required`);
+    const timeZone = typeof a.timeZone === 'string' && a.timeZone ? a.timeZone : undefined;
+    parseSchedule(a.scheduleExpression, timeZone);
+    const startTime = time(a.startTime, 'startTime');
+    const endTime = time(a.endTime, 'endTime');
+    return { name, scheduleExpression: a.scheduleExpression, target: int(a.target, `scheduledActions '${name}': target`, 0, maxInstances), ...(startTime && { startTime }), ...(endTime && { endTime }), ...(timeZone && { timeZone }) };
+  });
+  const targetTrackingPolicies = list(input.targetTrackingPolicies, 'targetTrackingPolicies').map((p): TargetTrackingPolicy => {
+    const name = uniqueName(p.name, 'targetTrackingPolicies');
+    if (!METRIC_TYPES.includes(p.metricType as string)) throw invalidArgument(`targetTrackingPolicies '${name}': metricType must be ${METRIC_TYPES.join(' or ')} (CPU and GPU utilisation are not measured by openfc)`);
+    if (typeof p.metricTarget !== 'number' || !(p.metricTarget > 0 && p.metricTarget <= 1)) throw invalidArgument(`targetTrackingPolicies '${name}': metricTarget must be above 0 and at most 1`);
+    const minCapacity = int(p.minCapacity, `targetTrackingPolicies '${name}': minCapacity`, 0, maxInstances);
+    const maxCapacity = int(p.maxCapacity, `targetTrackingPolicies '${name}': maxCapacity`, minCapacity, maxInstances);
+    const timeZone = typeof p.timeZone === 'string' && p.timeZone ? p.timeZone : undefined;
+    if (timeZone) checkTimeZone(timeZone);
+    const startTime = time(p.startTime, 'startTime');
+    const endTime = time(p.endTime, 'endTime');
+    return { name, metricType: 'ProvisionedConcurrencyUtilization', metricTarget: p.metricTarget, minCapacity, maxCapacity, ...(startTime && { startTime }), ...(endTime && { endTime }), ...(timeZone && { timeZone }) };
+  });
+  return { target, alwaysAllocateCPU, scheduledActions, targetTrackingPolicies };
+}
+
+export function createProvisionService(deps: {
+  store: MetadataStore;
+  functions: FunctionService;
+  scheduler: Scheduler;
+  clock: Clock;
+  logger: Logger;
+  maxInstancesPerAccount: number;
+}): ProvisionService {
+  const { store, functions, scheduler, clock } = deps;
+  const live = new Map<string, Live>();
+  const keyOf = (a: string, f: string) => `${a}\u0000${f}`;
+  let timer: TimerHandle | undefined;
+  let isClosed = false;
+
+  function track(accountId: string, functionName: string, config: ProvisionConfig): Live {
+    const l: Live = {
+      accountId, functionName, config, scheduledTarget: undefined, lastTickMs: clock.now(), effectiveTarget: config.target, current: 0, currentError: '',
+      schedules: config.scheduledActions.map((action) => ({ action, schedule: parseSchedule(action.scheduleExpression, action.timeZone), ...windowOf(action) })),
+    };
+    live.set(keyOf(accountId, functionName), l);
+    return l;
+  }
+
+  function targetOf(l: Live, now: number): number {
+    // Scheduled actions: the last one to fire in (lastTick, now] wins (at most an hour of seconds is scanned).
+    const from = Math.max(l.lastTickMs, now - 3_600_000);
+    for (let second = Math.floor(from / 1000) * 1000 + 1000; second <= now; second += 1000) {
+      for (const s of l.schedules) if (second >= s.fromMs && second < s.untilMs && firesAt(s.schedule, second)) l.scheduledTarget = s.action.target;
+    }
+    l.lastTickMs = now;
+    const base = l.scheduledTarget ?? l.config.target;
+    const policy = l.config.targetTrackingPolicies.find((p) => {
+      const w = windowOf(p);
+      return now >= w.fromMs && now < w.untilMs;
+    });
+    if (!policy) return base;
+    const load = scheduler.provisionedLoad(l.accountId, l.functionName);
+    const capacity = Math.max(1, load.instances) * load.concurrency;
+    const wanted = Math.ceil(load.inFlight / load.concurrency / policy.metricTarget);
+    const clamped = Math.min(policy.maxCapacity, Math.max(policy.minCapacity, wanted));
+    // Scale in one instance per tick at most, so a short lull does not tear down capacity.
+    return clamped < load.instances && capacity > 0 ? Math.max(clamped, load.instances - 1) : clamped;
+  }
+
+  function reconcile(l: Live): void {
+    let fn;
+    try {
+      fn = functions.resolve(l.accountId, l.functionName);
+    } catch {
+      live.delete(keyOf(l.accountId, l.functionName));
+      return;
+    }
+    l.effectiveTarget = targetOf(l, clock.now());
+    const r = scheduler.setProvisioned(fn, l.effectiveTarget, { alwaysAllocateCPU: l.config.alwaysAllocateCPU });
+    l.current = r.current;
+    l.currentError = r.error ?? '';
+  }
+
+  function tick(): void {
+    timer = undefined;
+    if (isClosed) return;
+    for (const l of [...live.values()]) {
+      try {
+        reconcile(l);
+      } catch (e: unknown) {
+        deps.logger.warn('provisioning failed', { functionName: l.functionName, err: e as Error });
+      }
+    }
+    timer = clock.setTimeout(tick, TICK_MS);
+    timer.unref();
+  }
+
+  functions.onChange((c) => {
+    if (c.revision === undefined) live.delete(keyOf(c.accountId, c.functionName));
+  });
+
+  function view(accountId: string, functionName: string): ProvisionConfigView {
+    const fnView = functions.get(accountId, functionName);
+    const l = live.get(keyOf(accountId, functionName));
+    if (!l) throw new PlatformError('ProvisionConfigNotFound', `function '${functionName}' has no provision config`);
+    return { functionArn: fnView.functionArn, ...l.config, defaultTarget: l.config.target, target: l.effectiveTarget, current: l.current, currentError: l.currentError };
+  }
+
+  return {
+    put(accountId, functionName, input) {
+      functions.get(accountId, functionName);
+      const config = validate(input, deps.maxInstancesPerAccount);
+      store.putProvisionConfig(accountId, functionName, config as unknown as Record<string, unknown>);
+      const l = track(accountId, functionName, config);
+      reconcile(l);
+      return view(accountId, functionName);
+    },
+    get: view,
+    list(accountId, query) {
+      const limit = query.limit === undefined || query.limit === '' ? 20 : Number(query.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw invalidArgument('limit must be an integer from 1 to 100');
+      const all = store
+        .listProvisionConfigs(accountId)
+        .filter((c) => (!query.functionName || c.functionName.startsWith(query.functionName)) && (!query.nextToken || c.functionName > query.nextToken));
+      const page = all.slice(0, limit);
+      return { provisionConfigs: page.map((c) => view(accountId, c.functionName)), ...(all.length > limit && { nextToken: page.at(-1)!.functionName }) };
+    },
+    delete(accountId, functionName) {
+      const fn = functions.resolve(accountId, functionName);
+      store.deleteProvisionConfig(accountId, functionName);
+      live.delete(keyOf(accountId, functionName));
+      scheduler.setProvisioned(fn, 0, { alwaysAllocateCPU: false });
+    },
+    start() {
+      for (const c of store.listProvisionConfigs()) track(c.accountId, c.functionName, c.config as unknown as ProvisionConfig);
+      tick();
+    },
+    close() {
+      isClosed = true;
+      clock.clearTimeout(timer);
+    },
+  };
+}
