@@ -119,21 +119,26 @@ describe('idle instances', () => {
     let updated = 0;
     let isProbing = true;
     const seen: { atLeast: number; got: number; errorType?: string; status: number }[] = [];
+    let onProbe: (() => void) | undefined;
     const prober = async () => {
       while (isProbing) {
         const atLeast = updated;
         const r = await invoke(client, name);
         seen.push({ atLeast, got: Number(r.body.toString()), errorType: r.headers['x-fc-error-type'], status: r.statusCode });
+        onProbe?.();
       }
     };
     const probers = [prober(), prober()];
     for (let v = 1; v <= 20; v++) {
       await client.updateFunction(name, new $FC.UpdateFunctionRequest({ body: new $FC.UpdateFunctionInput({ code: new $FC.InputCodeLocation({ zipFile: await zipBase64(code(v)) }) }) }));
       updated = v;
+      // Each update is followed by a probe sent after it returned, so the probers run throughout.
+      const before = seen.filter((p) => p.atLeast === v).length;
+      while (seen.filter((p) => p.atLeast === v).length === before) await new Promise<void>((resolve) => (onProbe = resolve));
     }
     isProbing = false;
     await Promise.all(probers);
-    assert.ok(seen.length >= 20, `the probers ran throughout (${seen.length} probes)`);
+    for (let v = 1; v <= 20; v++) assert.ok(seen.some((p) => p.atLeast === v), `a probe was sent after update ${v}`);
     for (const p of seen) {
       assert.equal(p.status, 200);
       assert.equal(p.errorType, undefined);
