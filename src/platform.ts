@@ -115,7 +115,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
       prewarm: [{ runtimeFamily: 'nodejs', memoryMb: DEFAULT_MEMORY_MB, diskSizeMb: DISK_SIZES_MB[0], network: { internet: true } }],
       logger,
       clock,
-      refillDelayMs: 50,
+      refillDelayMs: config.stemCellRefillDelayMs,
     });
     closers.push(() => driver.close());
     for (const warning of chosen.warnings) logger.warn(warning);

@@ -53,6 +53,8 @@ export interface ResolvedConfig {
   signatureThreads: number;
   /** Stem cells (pre-started sandboxes) kept ready per (runtime, memory, disk, network) key; 0 disables. @default 2 */
   stemCellPoolSize: number;
+  /** How long after a cell is taken the pool starts a replacement (off the request path). @default 50 */
+  stemCellRefillDelayMs: number;
   /** An instance with nothing in flight is frozen after this long (drivers that can freeze). @default 100 */
   freezeAfterIdleMs: number;
   /** Linux driver: instances run without a CPU quota this long after they start. @default 20000 */
@@ -101,6 +103,7 @@ export const DEFAULT_CONFIG: ResolvedConfig = {
   signatureMaxSkewMs: 15 * 60 * 1000,
   signatureThreads: 1,
   stemCellPoolSize: 2,
+  stemCellRefillDelayMs: 50,
   freezeAfterIdleMs: 100,
   coldStartBoostMs: 20_000,
   instanceSubnetBase: '100.96.0.0',
@@ -127,6 +130,7 @@ export const ENV_VARS: Record<string, keyof ResolvedConfig> = {
   OPENFC_SANDBOX: 'sandbox',
   OPENFC_IDLE_TIMEOUT_MS: 'idleTimeoutMs',
   OPENFC_STEM_CELL_POOL_SIZE: 'stemCellPoolSize',
+  OPENFC_STEM_CELL_REFILL_DELAY_MS: 'stemCellRefillDelayMs',
   OPENFC_LOG_LEVEL: 'logLevel',
   OPENFC_SIGNATURE_THREADS: 'signatureThreads',
   OPENFC_MAX_INSTANCE_LIFETIME_MS: 'maxInstanceLifetimeMs',
@@ -140,7 +144,7 @@ export const ENV_VARS: Record<string, keyof ResolvedConfig> = {
 
 const NUMERIC_KEYS = new Set<keyof ResolvedConfig>([
   'httpsPort', 'httpPort', 'idleTimeoutMs', 'instanceStartTimeoutMs', 'maxSyncPayloadBytes', 'maxCodeZipBase64Bytes',
-  'maxCodeUnpackedBytes', 'maxCodeEntries', 'codeUrlTtlMs', 'signatureMaxSkewMs', 'coldStartBoostMs', 'freezeAfterIdleMs', 'stemCellPoolSize', 'signatureThreads',
+  'maxCodeUnpackedBytes', 'maxCodeEntries', 'codeUrlTtlMs', 'signatureMaxSkewMs', 'coldStartBoostMs', 'freezeAfterIdleMs', 'stemCellPoolSize', 'stemCellRefillDelayMs', 'signatureThreads',
   'maxInstancesPerAccount', 'scaleOutPerMinute', 'maxVcpuPerAccount', 'maxMemoryMbPerAccount', 'nodeMemoryCommitRatio', 'slotWaitMs', 'maxInstanceLifetimeMs',
 ]);
 

@@ -9,6 +9,7 @@ import type { Sandbox, SandboxDriver, SandboxSpec, StemCell } from './types.js';
 function fakeDriver(opts: { isBroken: boolean }) {
   const fresh: string[] = [];
   const destroyed: string[] = [];
+  const removedVpcs: string[] = [];
   const sandbox = (id: string) => ({ id }) as unknown as Sandbox;
   const driver: SandboxDriver = {
     name: 'fake',
@@ -29,9 +30,15 @@ function fakeDriver(opts: { isBroken: boolean }) {
         },
       };
     },
+    vpcs: {
+      ensure: async () => ({ bridge: 'br', gatewayIp: '10.0.0.1' }),
+      async remove(vpc) {
+        removedVpcs.push(`${vpc.vpcId} after ${destroyed.length} destroyed`);
+      },
+    },
     async close() {},
   };
-  return { driver, fresh, destroyed };
+  return { driver, fresh, destroyed, removedVpcs };
 }
 
 const spec: SandboxSpec = { sandboxId: 'c-1', runtimeFamily: 'nodejs', memoryMb: 128, cpu: 0.1, diskSizeMb: 512, network: { internet: true }, codeDir: '/code' };
@@ -54,5 +61,21 @@ test('a cell that cannot be specialised is destroyed and the sandbox starts fres
   assert.equal((await pool.start(spec)).id, 'c-1');
   assert.deepEqual(fresh, ['c-1']);
   assert.equal(destroyed.length, 1);
+  await pool.close();
+});
+
+test('VPC cells are pooled per VPC and destroyed before their VPC is removed', async () => {
+  const { driver, destroyed, removedVpcs } = fakeDriver({ isBroken: false });
+  const clock = new FakeClock(0);
+  const pool = withStemCellPool(driver, { ...options, clock, prewarm: [] });
+  const vpc = { vpcId: 'vpc-1', cidrBlock: '10.0.0.0/24', bridgeIndex: 0 };
+  await pool.start({ ...spec, network: { internet: false, vpc } });
+  clock.advance(50);
+  await pool.ready();
+  assert.deepEqual(Object.values(pool.stats().ready), [1], 'a cell now waits in the VPC');
+  await pool.vpcs!.remove(vpc);
+  assert.equal(destroyed.length, 1);
+  assert.deepEqual(removedVpcs, ['vpc-1 after 1 destroyed']);
+  assert.deepEqual(pool.stats().ready, {});
   await pool.close();
 });

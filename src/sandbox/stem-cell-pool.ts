@@ -35,6 +35,8 @@ interface KeyPool {
   readonly spec: Omit<StemCellSpec, 'cellId'>;
   readonly cells: StemCell[];
   isFilling: boolean;
+  /** Its VPC was deleted: cells started for it are destroyed instead of kept. */
+  isRetired: boolean;
 }
 
 export function withStemCellPool(driver: SandboxDriver, options: StemCellPoolOptions): SandboxDriver & { stats(): StemCellPoolStats; ready(): Promise<void> } {
@@ -47,7 +49,7 @@ export function withStemCellPool(driver: SandboxDriver, options: StemCellPoolOpt
   function poolFor(spec: Omit<StemCellSpec, 'cellId'>): KeyPool {
     const key = stemCellKey(spec);
     let p = pools.get(key);
-    if (!p) pools.set(key, (p = { spec: { runtimeFamily: spec.runtimeFamily, memoryMb: spec.memoryMb, diskSizeMb: spec.diskSizeMb, network: spec.network }, cells: [], isFilling: false }));
+    if (!p) pools.set(key, (p = { spec: { runtimeFamily: spec.runtimeFamily, memoryMb: spec.memoryMb, diskSizeMb: spec.diskSizeMb, network: spec.network }, cells: [], isFilling: false, isRetired: false }));
     return p;
   }
 
@@ -55,10 +57,10 @@ export function withStemCellPool(driver: SandboxDriver, options: StemCellPoolOpt
     if (p.isFilling || isClosed || options.sizePerKey <= 0) return;
     p.isFilling = true;
     const task = (async () => {
-      while (!isClosed && p.cells.length < options.sizePerKey) {
+      while (!isClosed && !p.isRetired && p.cells.length < options.sizePerKey) {
         const cell = await driver.startStemCell({ ...p.spec, cellId: createInstanceId(), isWarmedUp: true });
         await cell.freeze?.();
-        if (isClosed) {
+        if (isClosed || p.isRetired) {
           await cell.destroy();
           return;
         }
@@ -83,10 +85,24 @@ export function withStemCellPool(driver: SandboxDriver, options: StemCellPoolOpt
     name: driver.name,
     isIsolated: driver.isIsolated,
     startStemCell: (spec) => driver.startStemCell(spec),
-    ...(driver.vpcs && { vpcs: driver.vpcs }),
+    ...(driver.vpcs && {
+      vpcs: {
+        ensure: (vpc) => driver.vpcs!.ensure(vpc),
+        // Cells waiting in a VPC hold its addresses: they go before the VPC does.
+        async remove(vpc) {
+          const doomed: StemCell[] = [];
+          for (const [key, p] of pools) {
+            if (p.spec.network.vpc?.vpcId !== vpc.vpcId) continue;
+            p.isRetired = true;
+            doomed.push(...p.cells.splice(0));
+            pools.delete(key);
+          }
+          await Promise.all(doomed.map((c) => c.destroy().catch(() => undefined)));
+          await driver.vpcs!.remove(vpc);
+        },
+      },
+    }),
     async start(spec: SandboxSpec) {
-      // VPC instances are started on demand: cells waiting in a VPC would hold its addresses and outlive its deletion.
-      if (spec.network.vpc) return driver.start(spec);
       const p = poolFor({ runtimeFamily: spec.runtimeFamily, memoryMb: spec.memoryMb, diskSizeMb: spec.diskSizeMb, network: spec.network });
       const cell = p.cells.shift();
       if (!cell) {

@@ -49,6 +49,8 @@ export interface SandboxSpec {
   readonly network: NetworkSpec;
   /** The unpacked code directory on the host; the driver makes it visible (read-only) to the runtime. */
   readonly codeDir: string;
+  /** Unpacked layer directories on the host, merged read-only at /opt (the first listed wins). */
+  readonly layerDirs?: readonly string[];
 }
 
 export type SandboxExit = { readonly code: number | null; readonly signal: string | null; readonly isOom: boolean };

@@ -17,6 +17,8 @@ const ETC_FILES = ['/etc/ssl', '/etc/ca-certificates', '/etc/resolv.conf', '/etc
 export interface BwrapInput {
   /** The host directory bound read-only at /code (an empty slot for a stem cell). */
   readonly codeDir: string;
+  /** The host directory bound read-only at /opt (the layers' slot, empty until specialisation). */
+  readonly optDir: string;
   readonly runDir: string;
   readonly runtimesDir: string;
   readonly diskSizeBytes: number;
@@ -42,7 +44,7 @@ export function buildBwrapArgs(input: BwrapInput): { options: string[]; command:
   args.push(
     '--ro-bind', input.runtimesDir, RUNTIME_DIR_INSIDE,
     '--ro-bind', input.codeDir, '/code',
-    '--dir', '/opt',
+    '--ro-bind', input.optDir, '/opt',
     '--proc', '/proc', '--dev', '/dev',
     '--size', String(input.diskSizeBytes), '--tmpfs', '/tmp',
     '--bind', input.runDir, CHANNEL_DIR_INSIDE,

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { PlatformError } from '../../../errors/index.js';
 import type { Clock } from '../../../time/clock.js';
 import { listenForRuntime, type InstanceChannel } from '../../channel/index.js';
-import { linkTree } from '../../link-tree.js';
+import { linkTree, mergeTrees } from '../../link-tree.js';
 import { LiveSandboxes, awaitRuntime } from '../../runtime-connection.js';
 import type { Sandbox, SandboxDriver, SandboxExit, SandboxSpec, StemCell, StemCellSpec, VpcAttachment } from '../../types.js';
 import { buildBwrapArgs } from './bwrap-args.js';
@@ -84,7 +84,9 @@ export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
     const uid = UID_BASE + lease.index * MAX_SLOTS + slot;
     const runDir = path.join(options.runRoot, cell.cellId);
     const codeSlot = path.join(runDir, 'code');
+    const optSlot = path.join(runDir, 'opt');
     fs.mkdirSync(codeSlot, { recursive: true, mode: 0o755 });
+    fs.mkdirSync(optSlot, { mode: 0o755 });
     fs.chmodSync(runDir, 0o711);
     let cgroup: InstanceCgroup | undefined;
     let net: InstanceNetwork | undefined;
@@ -108,7 +110,7 @@ export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
       const bandwidth = cell.diskSizeMb >= PERFORMANCE_DISK_MB ? options.performanceBandwidth : options.bandwidth;
       net = (await network?.attach(slot, cell.network, bandwidth)) ?? { release: async () => undefined };
       const bwrap = buildBwrapArgs({
-        codeDir: codeSlot, runDir, runtimesDir: RUNTIMES_DIR, diskSizeBytes: cell.diskSizeMb * 1024 * 1024,
+        codeDir: codeSlot, optDir: optSlot, runDir, runtimesDir: RUNTIMES_DIR, diskSizeBytes: cell.diskSizeMb * 1024 * 1024,
         isNetworkUnshared: !net.netnsPath, heapMb: Math.max(32, Math.floor(cell.memoryMb * HEAP_SHARE)), seccompFd: 3, statusFd: 4, isWarmedUp: cell.isWarmedUp,
       });
       const command = [
@@ -163,6 +165,7 @@ export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
         destroy,
         async specialize(spec: SandboxSpec): Promise<Sandbox> {
           linkTree(spec.codeDir, codeSlot);
+          mergeTrees(spec.layerDirs ?? [], optSlot);
           boostTimer = options.clock.setTimeout(() => {
             try {
               instCgroup.setCpuQuota(spec.cpu * CPU_PERIOD_US);
