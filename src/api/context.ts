@@ -31,3 +31,8 @@ export interface Reply {
 }
 
 export type RouteHandler = (ctx: RequestContext) => Promise<Reply> | Reply;
+
+/** The query of FC's paged List* operations: a name prefix, a page size and where to continue. */
+export function listQuery(ctx: RequestContext, prefixParam: string): { functionName?: string; limit?: string; nextToken?: string } {
+  return { functionName: ctx.query.get(prefixParam) ?? undefined, limit: ctx.query.get('limit') ?? undefined, nextToken: ctx.query.get('nextToken') ?? undefined };
+}

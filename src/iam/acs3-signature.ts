@@ -117,19 +117,23 @@ export interface SignatureTask {
 
 export type SignatureVerdict = 'ok' | 'body-mismatch' | 'signature-mismatch';
 
-/**
- * Step 3a (after the body was read): checks the signed-header set and builds the canonical request.
- * The canonical request uses the claimed body hash; {@link runSignatureTask} checks the claim.
- */
-export function prepareSignatureTask(input: {
+/** A signed request as the check needs it. */
+export interface SignedRequest {
   method: string;
   rawUrl: string;
   headers: IncomingHttpHeaders;
   auth: ParsedAuthorization;
   secret: string;
   body: Buffer;
+  /** The body's hash when it was computed while streaming. */
   bodySha256?: string;
-}): SignatureTask {
+}
+
+/**
+ * Step 3a (after the body was read): checks the signed-header set and builds the canonical request.
+ * The canonical request uses the claimed body hash; {@link runSignatureTask} checks the claim.
+ */
+export function prepareSignatureTask(input: SignedRequest): SignatureTask {
   const { headers, auth } = input;
   for (const h of REQUIRED_SIGNED_HEADERS) {
     if (!auth.signedHeaders.includes(h)) throw new PlatformError('SignatureNotMatch', `header ${h} must be signed`);
@@ -171,15 +175,6 @@ export function acceptSignature(verdict: SignatureVerdict, headers: IncomingHttp
 }
 
 /** Steps 3a-3c in one synchronous call. */
-export function verifySignature(input: {
-  method: string;
-  rawUrl: string;
-  headers: IncomingHttpHeaders;
-  auth: ParsedAuthorization;
-  secret: string;
-  body: Buffer;
-  nonces: NonceCache;
-  nowMs: number;
-}): void {
+export function verifySignature(input: SignedRequest & { nonces: NonceCache; nowMs: number }): void {
   acceptSignature(runSignatureTask(prepareSignatureTask(input)), input.headers, input.nonces, input.nowMs);
 }

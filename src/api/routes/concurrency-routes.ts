@@ -4,7 +4,7 @@
  */
 import { MAX_CONTROL_BODY_BYTES } from '../../config/index.js';
 import type { ConcurrencyConfigService } from '../../quotas/index.js';
-import type { RouteHandler } from '../context.js';
+import { listQuery, type RouteHandler } from '../context.js';
 import type { Route } from '../router.js';
 
 const V3 = '/2023-03-30';
@@ -28,12 +28,7 @@ export function concurrencyRoutes(configs: ConcurrencyConfigService): Route<Rout
     },
     {
       method: 'GET', pattern: `${V3}/concurrency-configs`, action: 'ListConcurrencyConfigs', bodyLimitBytes: MAX_CONTROL_BODY_BYTES,
-      handler: (ctx) => ({
-        status: 200,
-        json: configs.list(ctx.principal.accountId, {
-          functionName: ctx.query.get('functionName') ?? undefined, limit: ctx.query.get('limit') ?? undefined, nextToken: ctx.query.get('nextToken') ?? undefined,
-        }),
-      }),
+      handler: (ctx) => ({ status: 200, json: configs.list(ctx.principal.accountId, listQuery(ctx, 'functionName')) }),
     },
   ];
 }

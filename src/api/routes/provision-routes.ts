@@ -6,7 +6,7 @@
 import { MAX_CONTROL_BODY_BYTES } from '../../config/index.js';
 import { checkQualifier } from '../../invoke/index.js';
 import type { ProvisionService } from '../../provision/index.js';
-import type { RouteHandler } from '../context.js';
+import { listQuery, type RouteHandler } from '../context.js';
 import type { Route } from '../router.js';
 
 const V3 = '/2023-03-30';
@@ -37,12 +37,7 @@ export function provisionRoutes(provision: ProvisionService): Route<RouteHandler
     },
     {
       method: 'GET', pattern: `${V3}/provision-configs`, action: 'ListProvisionConfigs', bodyLimitBytes: MAX_CONTROL_BODY_BYTES,
-      handler: (ctx) => ({
-        status: 200,
-        json: provision.list(ctx.principal.accountId, {
-          functionName: ctx.query.get('functionName') ?? undefined, limit: ctx.query.get('limit') ?? undefined, nextToken: ctx.query.get('nextToken') ?? undefined,
-        }),
-      }),
+      handler: (ctx) => ({ status: 200, json: provision.list(ctx.principal.accountId, listQuery(ctx, 'functionName')) }),
     },
   ];
 }
