@@ -67,4 +67,26 @@ describe('sandbox choice', () => {
       });
     });
   }
+
+  test('sandbox slots are reused at once: under provisioned and on-demand churn every instance starts', { skip: !(host.isUsable && host.hasNetworking) && 'the linux driver cannot wire networks here' }, async () => {
+    const platform = await createTestPlatform({ sandbox: 'linux' });
+    try {
+      const client = createFcClient({ endpoint: platform.endpoints.http!.replace('http://', ''), accessKeyId: platform.defaultAccount.accessKeyId, accessKeySecret: platform.defaultAccount.accessKeySecret });
+      const failed: string[] = [];
+      platform.events.on('instance:stopped', (e) => {
+        if (e.reason === 'start-failed' || e.reason === 'init-failed') failed.push(e.instanceId);
+      });
+      for (let round = 0; round < 10; round++) {
+        const name = uniqueName('churn');
+        await client.createFunction(new $FC.CreateFunctionRequest({ body: await createFunctionInput(name, { 'index.js': 'exports.handler = async (e) => { await new Promise((r) => setImmediate(r)); return e; };' }) }));
+        await client.putProvisionConfig(name, new $FC.PutProvisionConfigRequest({ body: new $FC.PutProvisionConfigInput({ target: 3 }) }));
+        const out = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => invoke(client, name, String(n))));
+        assert.deepEqual(out.map((r) => r.body.toString()), ['1', '2', '3', '4', '5', '6']);
+        await client.deleteFunction(name);
+      }
+      assert.deepEqual(failed, [], 'no sandbox failed to start in a reused slot');
+    } finally {
+      await platform.close();
+    }
+  });
 });

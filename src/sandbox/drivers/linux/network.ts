@@ -135,6 +135,8 @@ table inet ${TABLE} {
     const script = [
       'set -e',
       `ip netns add ${ns} 2>/dev/null || { ip netns del ${ns}; ip netns add ${ns}; }`,
+      // The slot's previous veth may still exist: deleting a namespace removes its links asynchronously.
+      `ip link del ${hostIf} 2>/dev/null || true`,
       `ip -b - <<'EOF'`, `link add ${hostIf} type veth peer name eth0 netns ${ns}`, ...hostSide, `link set ${hostIf} up`, 'EOF',
       `ip -n ${ns} -b - <<'EOF'`, 'link set lo up', ...nsSide, 'EOF',
       `tc qdisc add dev ${hostIf} ${tbf}`,
