@@ -8,9 +8,11 @@
 export type InstanceStopReason = 'idle' | 'timeout' | 'crash' | 'oom' | 'revision-changed' | 'function-deleted' | 'shutdown' | 'start-failed' | 'init-failed' | 'aborted' | 'lifetime';
 
 export interface EventMap {
-  'instance:started': { instanceId: string; accountId: string; functionName: string; revision: number; startMs: number; sandboxMs: number; assignMs: number };
-  'instance:frozen': { instanceId: string; accountId: string; functionName: string };
-  'instance:thawed': { instanceId: string; accountId: string; functionName: string };
+  /** `reason`: an invocation found no free slot, or a provision config asked for the instance. */
+  'instance:started': { instanceId: string; accountId: string; functionName: string; revision: number; startMs: number; sandboxMs: number; assignMs: number; reason: 'invocation' | 'provisioned' };
+  'instance:frozen': { instanceId: string; accountId: string; functionName: string; reason: 'idle' };
+  /** `reason`: an invocation needs it, it is about to stop (its preStop hook must run), or alwaysAllocateCPU was set. */
+  'instance:thawed': { instanceId: string; accountId: string; functionName: string; reason: 'invocation' | 'stopping' | 'always-allocate-cpu' };
   'instance:stopped': { instanceId: string; accountId: string; functionName: string; reason: InstanceStopReason };
   'invocation:completed': { requestId: string; accountId: string; functionName: string; instanceId: string; durationMs: number; errorType?: string };
   /** An invocation got a slot (on a running instance, or a new one) only after waiting for capacity. */

@@ -66,7 +66,7 @@ export interface Metrics {
 }
 
 export function createMetrics(events: EventBus): Metrics {
-  const coldStarts = new Counter('openfc_cold_starts_total', 'Instances started (cold starts).');
+  const coldStarts = new Counter('openfc_cold_starts_total', 'Instances started (cold starts), by reason (invocation or provisioned).');
   const stopped = new Counter('openfc_instances_stopped_total', 'Instances stopped, by reason.');
   const throttles = new Counter('openfc_throttles_total', 'Invocations refused a slot after the bounded wait (ResourceThrottled or ResourceExhausted).');
   const waits = new Counter('openfc_slot_waits_total', 'Invocations that got a slot only after waiting for capacity.');
@@ -74,7 +74,7 @@ export function createMetrics(events: EventBus): Metrics {
   const durations = new Histogram('openfc_invocation_duration_seconds', 'Time an invocation ran on its instance.', DURATION_BUCKETS_S);
   const fnLabels = (e: { accountId: string; functionName: string }) => ({ account_id: e.accountId, function_name: e.functionName });
 
-  events.on('instance:started', (e) => coldStarts.inc(fnLabels(e)));
+  events.on('instance:started', (e) => coldStarts.inc({ ...fnLabels(e), reason: e.reason }));
   events.on('instance:stopped', (e) => stopped.inc({ ...fnLabels(e), reason: e.reason }));
   events.on('invocation:throttled', (e) => throttles.inc({ ...fnLabels(e), code: e.code }));
   events.on('invocation:waited', (e) => waits.inc({ ...fnLabels(e), outcome: e.outcome }));

@@ -6,7 +6,7 @@
  */
 import type { ResolvedConfig } from '../config/index.js';
 import { PlatformError, coerceError } from '../errors/index.js';
-import type { EventBus, InstanceStopReason } from '../events/event-bus.js';
+import type { EventBus, EventMap, InstanceStopReason } from '../events/event-bus.js';
 import type { CodeCache } from '../functions/code-cache.js';
 import type { FunctionConfig } from '../functions/types.js';
 import type { FunctionLogSink } from '../observability/function-logs.js';
@@ -157,7 +157,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     log.debug('instance started', { startMs });
     events.emit('instance:started', {
       instanceId: inst.id, accountId: inst.fn.accountId, functionName: inst.fn.functionName, revision: inst.fn.revision, startMs,
-      sandboxMs: assignStartedAt - sandboxStartedAt, assignMs: clock.now() - assignStartedAt,
+      sandboxMs: assignStartedAt - sandboxStartedAt, assignMs: clock.now() - assignStartedAt, reason: inst.isProvisioned ? 'provisioned' : 'invocation',
     });
     armReaper();
   }
@@ -182,14 +182,14 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       if (inst.inFlight > 0 || inst.state !== 'ready') return;
       await sandbox.freeze!();
       inst.isFrozen = true;
-      events.emit('instance:frozen', instanceEvent(inst));
+      events.emit('instance:frozen', { ...instanceEvent(inst), reason: 'idle' });
     })()
       .catch((e: unknown) => logger.warn('freezing an instance failed', { instanceId: inst.id, err: coerceError(e) }))
       .finally(() => (inst.freezing = undefined));
   }
 
   /** Makes sure the instance runs again before an invocation is sent to it. */
-  async function thaw(inst: Instance): Promise<void> {
+  async function thaw(inst: Instance, reason: EventMap['instance:thawed']['reason']): Promise<void> {
     clock.clearTimeout(inst.freezeTimer);
     inst.freezeTimer = undefined;
     if (inst.freezing) await inst.freezing;
@@ -197,7 +197,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     inst.thawing ??= (async () => {
       await inst.sandbox!.thaw!();
       inst.isFrozen = false;
-      events.emit('instance:thawed', instanceEvent(inst));
+      events.emit('instance:thawed', { ...instanceEvent(inst), reason });
     })().finally(() => (inst.thawing = undefined));
     await inst.thawing;
   }
@@ -207,7 +207,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     inst.stopReason = reason;
     clock.clearTimeout(inst.freezeTimer);
     const task = (async () => {
-      if (inst.isFrozen || inst.freezing) await thaw(inst).catch(() => undefined);
+      if (inst.isFrozen || inst.freezing) await thaw(inst, 'stopping').catch(() => undefined);
       const cfg = inst.fn.config as FunctionConfig;
       const preStop = cfg.instanceLifecycleConfig?.preStop;
       const isGraceful = reason === 'idle' || reason === 'revision-changed' || reason === 'shutdown' || reason === 'function-deleted' || reason === 'lifetime';
@@ -299,7 +299,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       if (taken) {
         if (hasWaited) events.emit('invocation:waited', { accountId: fn.accountId, functionName: fn.functionName, outcome: 'slot' });
         if (taken.state === 'starting') await taken.started;
-        else if (!isRunnableNow(taken)) await thaw(taken);
+        else if (!isRunnableNow(taken)) await thaw(taken, 'invocation');
         return taken;
       }
       const denial = admission.tryAdmit(shapeOf(fn));
@@ -457,7 +457,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       for (const inst of live) {
         if (inst.keepsCpu === opts.alwaysAllocateCPU) continue;
         inst.keepsCpu = opts.alwaysAllocateCPU;
-        if (inst.keepsCpu && (inst.isFrozen || inst.freezing || inst.freezeTimer)) void thaw(inst).catch(() => undefined);
+        if (inst.keepsCpu && (inst.isFrozen || inst.freezing || inst.freezeTimer)) void thaw(inst, 'always-allocate-cpu').catch(() => undefined);
         else if (!inst.keepsCpu && inst.inFlight === 0 && inst.state === 'ready') markIdle(inst);
       }
       if (!isClosed) for (let n = live.length; n < target; n++) startProvisioned(fn, opts.alwaysAllocateCPU);

@@ -53,6 +53,8 @@ describe('provisioned instances', () => {
   test('keeps the target, reports current, survives idleness, and serves invocations without a cold start', async () => {
     const name = uniqueName('prov');
     await client.createFunction(new $FC.CreateFunctionRequest({ body: await createFunctionInput(name) }));
+    const reasons: string[] = [];
+    platform.events.on('instance:started', (e) => e.functionName === name && reasons.push(e.reason));
     const set = (await put(name, { target: 2 })).body!;
     assert.equal(set.target, 2);
     assert.equal(set.alwaysAllocateCPU, true);
@@ -65,6 +67,7 @@ describe('provisioned instances', () => {
     const ids = new Set(provisioned(name).map((i) => i.instanceId));
     clock.advance(120_000);
     assert.equal(readyCount(name), 2, 'provisioned instances are not released for being idle');
+    assert.deepEqual(reasons, ['provisioned', 'provisioned'], 'instance:started says why');
     assert.ok(provisioned(name).every((i) => !i.isFrozen), 'alwaysAllocateCPU keeps them thawed');
     const r = await invoke(client, name, 'hi');
     assert.ok(ids.has(r.headers['x-fc-instance-id']!), 'a provisioned instance served it');

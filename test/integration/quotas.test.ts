@@ -62,7 +62,7 @@ describe('quotas and reserved concurrency', () => {
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
     const text = await res.text();
-    assert.match(text, /^openfc_cold_starts_total\{account_id="\d+",function_name="quota-[^"]+"\} [1-9]/m);
+    assert.match(text, /^openfc_cold_starts_total\{account_id="\d+",function_name="quota-[^"]+",reason="invocation"\} [1-9]/m);
     assert.match(text, /^openfc_throttles_total\{account_id="\d+",function_name="quota-[^"]+",code="ResourceThrottled"\} [1-9]/m);
     assert.match(text, /^openfc_invocation_duration_seconds_bucket\{account_id="\d+",function_name="quota-[^"]+",le="\+Inf"\} [1-9]/m);
     assert.match(text, /^openfc_invocations_total\{account_id="\d+",function_name="quota-[^"]+",error_type="none"\} [1-9]/m);
