@@ -1,7 +1,9 @@
 /**
  * @module provision/provision-service
  * Provisioned instances (PutProvisionConfig, GetProvisionConfig, ListProvisionConfigs,
- * DeleteProvisionConfig) and the controller that keeps them: once a second it works out each
+ * DeleteProvisionConfig, and the ScalingConfig operations, which are the same model under newer
+ * names: minInstances, scheduledPolicies, horizontalScalingPolicies; a function has one config of
+ * either kind) and the controller that keeps them: once a second it works out each
  * config's target and has the scheduler start or shed instances.
  *
  * The target at a moment is, in order: a target-tracking policy in its time window (provisioned
@@ -40,6 +42,8 @@ interface TargetTrackingPolicy {
 }
 
 interface ProvisionConfig {
+  /** Which API owns it: PutProvisionConfig, or PutScalingConfig (the same model under other names). */
+  kind?: 'provision' | 'scaling';
   target: number;
   alwaysAllocateCPU: boolean;
   scheduledActions: ScheduledAction[];
@@ -53,7 +57,24 @@ export interface ProvisionConfigView extends ProvisionConfig {
   currentError: string;
 }
 
+/** ScalingConfigStatus (reference §6.8): the newer names for the same model. */
+export interface ScalingConfigView {
+  functionArn: string;
+  minInstances: number;
+  scheduledPolicies: ScheduledAction[];
+  horizontalScalingPolicies: { name: string; metricType: string; metricTarget: number; minInstances: number; maxInstances: number; startTime?: string; endTime?: string; timeZone?: string }[];
+  enableOnDemandScaling: boolean;
+  enableMixMode: boolean;
+  currentInstances: number;
+  targetInstances: number;
+  currentError: string;
+}
+
 export interface ProvisionService {
+  putScaling(accountId: string, functionName: string, input: Record<string, unknown>): ScalingConfigView;
+  getScaling(accountId: string, functionName: string): ScalingConfigView;
+  listScaling(accountId: string, query: { functionName?: string; limit?: string; nextToken?: string }): { scalingConfigs: ScalingConfigView[]; nextToken?: string };
+  deleteScaling(accountId: string, functionName: string): void;
   put(accountId: string, functionName: string, input: Record<string, unknown>): ProvisionConfigView;
   get(accountId: string, functionName: string): ProvisionConfigView;
   list(accountId: string, query: { functionName?: string; limit?: string; nextToken?: string }): { provisionConfigs: ProvisionConfigView[]; nextToken?: string };
@@ -205,37 +226,101 @@ export function createProvisionService(deps: {
     if (c.revision === undefined) live.delete(keyOf(c.accountId, c.functionName));
   });
 
-  function view(accountId: string, functionName: string): ProvisionConfigView {
-    const fnView = functions.get(accountId, functionName);
+  const kindOf = (c: ProvisionConfig) => c.kind ?? 'provision';
+
+  function liveOf(accountId: string, functionName: string, kind: 'provision' | 'scaling'): Live {
+    functions.get(accountId, functionName);
     const l = live.get(keyOf(accountId, functionName));
-    if (!l) throw new PlatformError('ProvisionConfigNotFound', `function '${functionName}' has no provision config`);
-    return { functionArn: fnView.functionArn, ...l.config, defaultTarget: l.config.target, target: l.effectiveTarget, current: l.current, currentError: l.currentError };
+    if (!l || kindOf(l.config) !== kind) {
+      throw kind === 'provision'
+        ? new PlatformError('ProvisionConfigNotFound', `function '${functionName}' has no provision config`)
+        : new PlatformError('ScalingConfigNotFound', `function '${functionName}' has no scaling config`);
+    }
+    return l;
+  }
+
+  function view(accountId: string, functionName: string): ProvisionConfigView {
+    const l = liveOf(accountId, functionName, 'provision');
+    const { kind: _kind, ...config } = l.config;
+    return { functionArn: functions.get(accountId, functionName).functionArn, ...config, defaultTarget: l.config.target, target: l.effectiveTarget, current: l.current, currentError: l.currentError };
+  }
+
+  function scalingView(accountId: string, functionName: string): ScalingConfigView {
+    const l = liveOf(accountId, functionName, 'scaling');
+    return {
+      functionArn: functions.get(accountId, functionName).functionArn,
+      minInstances: l.config.target,
+      scheduledPolicies: l.config.scheduledActions,
+      horizontalScalingPolicies: l.config.targetTrackingPolicies.map(({ minCapacity, maxCapacity, ...p }) => ({ ...p, minInstances: minCapacity, maxInstances: maxCapacity })),
+      enableOnDemandScaling: true, enableMixMode: false,
+      currentInstances: l.current, targetInstances: l.effectiveTarget, currentError: l.currentError,
+    };
+  }
+
+  /** Stores and applies a config of one kind; a function has at most one, of either kind. */
+  function apply(accountId: string, functionName: string, config: ProvisionConfig): void {
+    functions.get(accountId, functionName);
+    const existing = live.get(keyOf(accountId, functionName));
+    if (existing && kindOf(existing.config) !== kindOf(config)) {
+      throw kindOf(existing.config) === 'scaling'
+        ? new PlatformError('ResidentScalingConfigExists', `function '${functionName}' has a scaling config; delete it before putting a provision config`)
+        : new PlatformError('ProvisionConfigExist', `function '${functionName}' has a provision config; delete it before putting a scaling config`);
+    }
+    store.putProvisionConfig(accountId, functionName, config as unknown as Record<string, unknown>);
+    reconcile(track(accountId, functionName, config));
+  }
+
+  function remove(accountId: string, functionName: string, kind: 'provision' | 'scaling'): void {
+    liveOf(accountId, functionName, kind);
+    const fn = functions.resolve(accountId, functionName);
+    store.deleteProvisionConfig(accountId, functionName);
+    live.delete(keyOf(accountId, functionName));
+    scheduler.setProvisioned(fn, 0, { alwaysAllocateCPU: false });
+  }
+
+  function page<T>(accountId: string, kind: 'provision' | 'scaling', query: { functionName?: string; limit?: string; nextToken?: string }, render: (name: string) => T): { items: T[]; nextToken?: string } {
+    const limit = query.limit === undefined || query.limit === '' ? 20 : Number(query.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw invalidArgument('limit must be an integer from 1 to 100');
+    const all = store
+      .listProvisionConfigs(accountId)
+      .filter((c) => kindOf(c.config as unknown as ProvisionConfig) === kind)
+      .filter((c) => (!query.functionName || c.functionName.startsWith(query.functionName)) && (!query.nextToken || c.functionName > query.nextToken));
+    const items = all.slice(0, limit);
+    return { items: items.map((c) => render(c.functionName)), ...(all.length > limit && { nextToken: items.at(-1)!.functionName }) };
   }
 
   return {
     put(accountId, functionName, input) {
       functions.get(accountId, functionName);
-      const config = validate(input, deps.maxInstancesPerAccount);
-      store.putProvisionConfig(accountId, functionName, config as unknown as Record<string, unknown>);
-      const l = track(accountId, functionName, config);
-      reconcile(l);
+      apply(accountId, functionName, { kind: 'provision', ...validate(input, deps.maxInstancesPerAccount) });
       return view(accountId, functionName);
     },
     get: view,
     list(accountId, query) {
-      const limit = query.limit === undefined || query.limit === '' ? 20 : Number(query.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw invalidArgument('limit must be an integer from 1 to 100');
-      const all = store
-        .listProvisionConfigs(accountId)
-        .filter((c) => (!query.functionName || c.functionName.startsWith(query.functionName)) && (!query.nextToken || c.functionName > query.nextToken));
-      const page = all.slice(0, limit);
-      return { provisionConfigs: page.map((c) => view(accountId, c.functionName)), ...(all.length > limit && { nextToken: page.at(-1)!.functionName }) };
+      const r = page(accountId, 'provision', query, (name) => view(accountId, name));
+      return { provisionConfigs: r.items, ...(r.nextToken && { nextToken: r.nextToken }) };
     },
     delete(accountId, functionName) {
-      const fn = functions.resolve(accountId, functionName);
-      store.deleteProvisionConfig(accountId, functionName);
-      live.delete(keyOf(accountId, functionName));
-      scheduler.setProvisioned(fn, 0, { alwaysAllocateCPU: false });
+      remove(accountId, functionName, 'provision');
+    },
+    putScaling(accountId, functionName, input) {
+      functions.get(accountId, functionName);
+      if (input.enableOnDemandScaling === false) throw invalidArgument('enableOnDemandScaling false is not available in openfc: on-demand instances always serve overflow');
+      if (input.enableMixMode === true) throw invalidArgument('enableMixMode is not available in openfc');
+      if (input.residentPoolId) throw invalidArgument('resident pools (residentPoolId) are not available in openfc');
+      if (input.requestDispatchPolicy) throw invalidArgument('requestDispatchPolicy is not available in openfc: requests are bin-packed');
+      const policies = list(input.horizontalScalingPolicies, 'horizontalScalingPolicies').map((p) => ({ ...p, minCapacity: p.minInstances, maxCapacity: p.maxInstances }));
+      const config = validate({ target: input.minInstances ?? 0, alwaysAllocateCPU: true, scheduledActions: input.scheduledPolicies, targetTrackingPolicies: policies }, deps.maxInstancesPerAccount);
+      apply(accountId, functionName, { kind: 'scaling', ...config });
+      return scalingView(accountId, functionName);
+    },
+    getScaling: scalingView,
+    listScaling(accountId, query) {
+      const r = page(accountId, 'scaling', query, (name) => scalingView(accountId, name));
+      return { scalingConfigs: r.items, ...(r.nextToken && { nextToken: r.nextToken }) };
+    },
+    deleteScaling(accountId, functionName) {
+      remove(accountId, functionName, 'scaling');
     },
     start() {
       for (const c of store.listProvisionConfigs()) track(c.accountId, c.functionName, c.config as unknown as ProvisionConfig);

@@ -120,4 +120,28 @@ describe('provisioned instances', () => {
     }
     assert.equal((await rejectionOf(put('no-such-function', { target: 1 }))).code, 'FunctionNotFound');
   });
+
+  test('the ScalingConfig operations keep minInstances the same way, and a function has one config of either kind', async () => {
+    const name = uniqueName('scale');
+    await client.createFunction(new $FC.CreateFunctionRequest({ body: await createFunctionInput(name) }));
+    const putScaling = (body: Record<string, unknown>) => client.putScalingConfig(name, new $FC.PutScalingConfigRequest({ body: new $FC.PutScalingConfigInput(body) }));
+    await putScaling({
+      minInstances: 2,
+      horizontalScalingPolicies: [new $FC.ScalingPolicy({ name: 'h', metricType: 'ProvisionedConcurrencyUtilization', metricTarget: 0.6, minInstances: 2, maxInstances: 5 })],
+    });
+    await tickUntil(name, () => readyCount(name) === 2, 'two resident instances');
+    clock.advance(1000);
+    const got = (await client.getScalingConfig(name, new $FC.GetScalingConfigRequest({}))).body!;
+    assert.equal(got.minInstances, 2);
+    assert.equal(got.currentInstances, 2);
+    assert.equal(got.horizontalScalingPolicies![0]!.maxInstances, 5);
+    const listed = (await client.listScalingConfigs(new $FC.ListScalingConfigsRequest({ functionName: name }))).body!.scalingConfigs!;
+    assert.deepEqual(listed.map((c) => c.targetInstances), [2]);
+    assert.equal((await rejectionOf(put(name, { target: 1 }))).code, 'ResidentScalingConfigExists');
+    assert.equal((await rejectionOf(get(name))).code, 'ProvisionConfigNotFound', 'a scaling config is not a provision config');
+    assert.equal((await rejectionOf(putScaling({ minInstances: 1, residentPoolId: 'pool-1' }))).code, 'InvalidArgument');
+    await client.deleteScalingConfig(name, new $FC.DeleteScalingConfigRequest({}));
+    assert.equal(provisioned(name).length, 0);
+    assert.equal((await rejectionOf(client.getScalingConfig(name, new $FC.GetScalingConfigRequest({})))).code, 'ScalingConfigNotFound');
+  });
 });
