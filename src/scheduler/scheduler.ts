@@ -1,42 +1,28 @@
 /**
  * @module scheduler/scheduler
  * The scheduling service: routes each invocation to an instance slot (bin-packing), starts
- * instances on demand, enforces the function timeout, replaces instances that time out or crash,
- * drains instances of old revisions, and releases instances idle past `idleTimeoutMs`.
+ * instances on demand within the account's quotas (waiting a bounded time for capacity), enforces
+ * the function timeout, replaces instances that time out, crash or lose their client, drains
+ * instances of old revisions or past their lifetime, freezes idle instances and releases those
+ * idle past `idleTimeoutMs`. Bringing an instance up lives in instance-starter, provisioned
+ * instances in provisioning.
  */
-import type { ResolvedConfig } from '../config/index.js';
 import { PlatformError, coerceError } from '../errors/index.js';
-import type { EventBus, EventMap, InstanceStopReason } from '../events/event-bus.js';
-import type { CodeCache } from '../functions/code-cache.js';
+import type { EventMap, InstanceStopReason } from '../events/event-bus.js';
 import type { FunctionConfig } from '../functions/types.js';
-import type { FunctionLogSink } from '../observability/function-logs.js';
-import type { Logger } from '../observability/logger.js';
-import { createInstanceId, type RequestIdFactory } from '../observability/request-id.js';
-import { ChannelClosedError, type FunctionErrorBody } from '../sandbox/channel/index.js';
+import { createInstanceId } from '../observability/request-id.js';
 import type { Admission } from '../quotas/admission.js';
-import type { NetworkSpec, SandboxDriver } from '../sandbox/types.js';
+import { ChannelClosedError } from '../sandbox/channel/index.js';
+import type { NetworkSpec } from '../sandbox/types.js';
 import type { FunctionRecord } from '../store/types.js';
-import type { Clock, TimerHandle } from '../time/clock.js';
-import { buildAssignHeader } from './assignment.js';
+import type { TimerHandle } from '../time/clock.js';
+import { CapacityWaiters } from './capacity-waiters.js';
+import { createInstanceStarter, InitializationFailedError, type InstanceStarterDeps } from './instance-starter.js';
 import { Instance } from './instance.js';
+import { createProvisioning, type Provisioning } from './provisioning.js';
 import type { InstanceInfo, InvocationOutcome, InvocationRequest } from './types.js';
 
-/** An invocation could not run because its instance failed to initialize: a function error. */
-class InitializationFailedError extends Error {
-  constructor(readonly body: FunctionErrorBody, readonly log: string | undefined, readonly instanceId: string) {
-    super(body.errorMessage);
-  }
-}
-
-export interface SchedulerDeps {
-  driver: SandboxDriver;
-  codeCache: CodeCache;
-  clock: Clock;
-  events: EventBus;
-  logger: Logger;
-  config: ResolvedConfig;
-  functionLogs: FunctionLogSink;
-  newRequestId: RequestIdFactory;
+export interface SchedulerDeps extends Omit<InstanceStarterDeps, 'networkOf'> {
   /** Quotas and node capacity for new instances. Default: everything admitted. */
   admission?: Admission;
   /** The network an instance of `fn` gets (VPC lookups live outside the scheduler). Default: internetAccess only. */
@@ -53,9 +39,9 @@ export interface Scheduler {
    * Keeps `target` provisioned instances of the function's current revision: starts the missing
    * ones, turns the excess into on-demand ones. Returns how many are ready and the last start error.
    */
-  setProvisioned(fn: FunctionRecord, target: number, opts: { alwaysAllocateCPU: boolean }): { current: number; error?: string };
+  setProvisioned: Provisioning['setProvisioned'];
   /** The ready provisioned instances of a function and the function's invocations in flight, for target tracking. */
-  provisionedLoad(accountId: string, functionName: string): { instances: number; inFlight: number; concurrency: number };
+  provisionedLoad: Provisioning['provisionedLoad'];
   /** Stops every instance (running preStop hooks) and refuses further work. */
   close(): Promise<void>;
 }
@@ -65,7 +51,7 @@ const errorBody = (errorMessage: string, errorType: string): Buffer => Buffer.fr
 export function createScheduler(deps: SchedulerDeps): Scheduler {
   const { driver, codeCache, clock, events, logger, config, functionLogs } = deps;
   const admission: Admission = deps.admission ?? { tryAdmit: () => undefined, release: () => undefined, usage: () => ({ instances: 0, memoryMb: 0, vcpu: 0 }), nodeMemoryMb: 0 };
-  const capacityWaiters = new Set<() => void>();
+  const capacity = new CapacityWaiters(clock);
   const networkOf = deps.networkOf ?? ((fn: FunctionRecord): NetworkSpec => ({ internet: (fn.config as FunctionConfig).internetAccess !== false }));
   const pools = new Map<string, Set<Instance>>();
   const latestRevision = new Map<string, number>();
@@ -112,53 +98,12 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     reaper.unref();
   }
 
+  const bringUp = createInstanceStarter({ ...deps, networkOf }, (inst, exit) => {
+    if (inst.state !== 'stopped') void stop(inst, exit.isOom ? 'oom' : 'crash');
+  });
+
   async function startInstance(inst: Instance): Promise<void> {
-    const cfg = inst.fn.config as FunctionConfig;
-    const log = logger.child({ instanceId: inst.id, accountId: inst.fn.accountId, functionName: inst.fn.functionName });
-    const startedAt = clock.now();
-    const codeDir = await codeCache.ensureUnpacked(inst.fn.codeBlobKey);
-    const sandboxStartedAt = clock.now();
-    const sandbox = await driver.start({
-      sandboxId: inst.id, runtimeFamily: 'nodejs', memoryMb: cfg.memorySize, cpu: cfg.cpu, diskSizeMb: cfg.diskSize,
-      network: networkOf(inst.fn), codeDir,
-    });
-    inst.sandbox = sandbox;
-    const assignStartedAt = clock.now();
-    sandbox.onOutput((chunk) => {
-      inst.recordOutput(chunk);
-      functionLogs.append(inst.fn.accountId, inst.fn.functionName, chunk);
-    });
-    void sandbox.exited.then((exit) => {
-      if (inst.state !== 'stopped') void stop(inst, exit.isOom ? 'oom' : 'crash');
-    });
-    if (inst.state === 'stopped') throw new PlatformError('ServiceUnavailable', 'the instance was stopped while starting');
-    const init = cfg.instanceLifecycleConfig?.initializer;
-    const initTimeoutMs = init?.handler ? (init.timeout ?? 3) * 1000 : config.instanceStartTimeoutMs;
-    const initRequestId = deps.newRequestId(clock.now());
-    let timedOut = false;
-    const timer = clock.setTimeout(() => {
-      timedOut = true;
-      sandbox.channel.close();
-    }, initTimeoutMs);
-    try {
-      const outcome = await sandbox.channel.assign(buildAssignHeader({ fn: inst.fn, instanceId: inst.id, codeDirInside: sandbox.codeDirInside, region: config.region, initRequestId }));
-      if (!outcome.ok) throw new InitializationFailedError(outcome.error, outcome.log, inst.id);
-    } catch (e: unknown) {
-      if (e instanceof ChannelClosedError) {
-        const msg = timedOut ? `Function initialization timed out after ${initTimeoutMs / 1000} seconds` : 'Process exited unexpectedly during initialization';
-        throw new InitializationFailedError({ errorMessage: msg, errorType: timedOut ? 'InitializationTimeout' : 'ProcessExited', stackTrace: [] }, inst.linesOf(initRequestId), inst.id);
-      }
-      throw e;
-    } finally {
-      clock.clearTimeout(timer);
-    }
-    inst.transition('ready');
-    const startMs = clock.now() - startedAt;
-    log.debug('instance started', { startMs });
-    events.emit('instance:started', {
-      instanceId: inst.id, accountId: inst.fn.accountId, functionName: inst.fn.functionName, revision: inst.fn.revision, startMs,
-      sandboxMs: assignStartedAt - sandboxStartedAt, assignMs: clock.now() - assignStartedAt, reason: inst.isProvisioned ? 'provisioned' : 'invocation',
-    });
+    await bringUp(inst);
     armReaper();
   }
 
@@ -226,7 +171,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       if (inst.isAdmitted) {
         inst.isAdmitted = false;
         admission.release(shapeOf(inst.fn));
-        capacityFreed();
+        capacity.wakeAll();
       }
       poolOf(inst.fn).delete(inst);
       await inst.sandbox?.destroy().catch((e: unknown) => logger.warn('sandbox destroy failed', { instanceId: inst.id, err: coerceError(e) }));
@@ -263,25 +208,6 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     return true;
   }
 
-  /** Takes a slot (see {@link takeSlot}) and waits until it can run, starting a new instance when none is free. */
-  /** Wakes every invocation waiting for capacity: a slot or an instance's share was given back. */
-  function capacityFreed(): void {
-    for (const wake of [...capacityWaiters]) wake();
-  }
-
-  /** Resolves when capacity may have been freed, or at `untilMs`. */
-  function waitForCapacity(untilMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        capacityWaiters.delete(wake);
-        clock.clearTimeout(timer);
-        resolve();
-      };
-      const timer = clock.setTimeout(wake, Math.max(0, untilMs - clock.now()));
-      capacityWaiters.add(wake);
-    });
-  }
-
   const shapeOf = (fn: FunctionRecord) => {
     const cfg = fn.config as FunctionConfig;
     return { accountId: fn.accountId, functionName: fn.functionName, memoryMb: cfg.memorySize, cpu: cfg.cpu };
@@ -311,30 +237,33 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         events.emit('invocation:throttled', { accountId: fn.accountId, functionName: fn.functionName, code: denial.code });
         throw new PlatformError(denial.code, denial.message);
       }
-      await waitForCapacity(Math.min(deadline, denial.retryAtMs ?? deadline));
+      await capacity.wait(Math.min(deadline, denial.retryAtMs ?? deadline));
       hasWaited = true;
       if (isClosed) throw new PlatformError('ServiceUnavailable', 'openfc is shutting down');
       taken = takeSlot(fn);
     }
-    const pool = poolOf(fn);
+    const inst = launch(fn, { isProvisioned: false, keepsCpu: false });
+    inst.inFlight = 1;
+    await inst.started;
+    return inst;
+  }
+
+  /** Creates an admitted instance of `fn`, adds it to its pool and starts it; a failed start stops it. */
+  function launch(fn: FunctionRecord, opts: { isProvisioned: boolean; keepsCpu: boolean }): Instance {
     let inst!: Instance;
     const started = new Promise<void>((resolve, reject) => queueMicrotask(() => startInstance(inst).then(resolve, reject)));
     inst = new Instance(createInstanceId(), fn, clock.now(), started);
     inst.isAdmitted = true;
-    inst.inFlight = 1;
-    pool.add(inst);
-    try {
-      await started;
-    } catch (e: unknown) {
-      void stop(inst, e instanceof InitializationFailedError ? 'init-failed' : 'start-failed');
-      throw e;
-    }
+    inst.isProvisioned = opts.isProvisioned;
+    inst.keepsCpu = opts.keepsCpu;
+    poolOf(fn).add(inst);
+    started.catch((e: unknown) => void stop(inst, e instanceof InitializationFailedError ? 'init-failed' : 'start-failed'));
     return inst;
   }
 
   function release(inst: Instance): void {
     inst.inFlight--;
-    if (capacityWaiters.size > 0) capacityFreed();
+    if (capacity.size > 0) capacity.wakeAll();
     if (inst.inFlight > 0 || inst.state === 'stopped') return;
     if (!isCurrent(inst) || inst.state === 'draining') void stop(inst, inst.drainReason ?? 'revision-changed');
     else markIdle(inst);
@@ -344,35 +273,6 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   function markIdle(inst: Instance): void {
     idleSince.set(inst, clock.now());
     if (inst.sandbox?.freeze && !inst.keepsCpu && !inst.freezeTimer) inst.freezeTimer = clock.setTimeout(() => freeze(inst), config.freezeAfterIdleMs);
-  }
-
-  const provisionErrors = new Map<string, string>();
-
-  /** Starts one provisioned instance of `fn` (admission applies); a failure is kept as the config's currentError. */
-  function startProvisioned(fn: FunctionRecord, keepsCpu: boolean): void {
-    const key = poolKey(fn.accountId, fn.functionName);
-    const denial = admission.tryAdmit(shapeOf(fn));
-    if (denial) {
-      provisionErrors.set(key, denial.message);
-      return;
-    }
-    let inst!: Instance;
-    const started = new Promise<void>((resolve, reject) => queueMicrotask(() => startInstance(inst).then(resolve, reject)));
-    inst = new Instance(createInstanceId(), fn, clock.now(), started);
-    inst.isAdmitted = true;
-    inst.isProvisioned = true;
-    inst.keepsCpu = keepsCpu;
-    poolOf(fn).add(inst);
-    started.then(
-      () => {
-        provisionErrors.delete(key);
-        if (inst.inFlight === 0 && inst.state === 'ready') markIdle(inst);
-      },
-      (e: unknown) => {
-        provisionErrors.set(key, coerceError(e).message);
-        void stop(inst, e instanceof InitializationFailedError ? 'init-failed' : 'start-failed');
-      },
-    );
   }
 
   async function run(inst: Instance, fn: FunctionRecord, request: InvocationRequest): Promise<InvocationOutcome> {
@@ -430,6 +330,15 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     return reportCompleted(fn, request, await run(inst, fn, request));
   }
 
+  const provisioning = createProvisioning({
+    instancesOf: (accountId, functionName) => pools.get(poolKey(accountId, functionName)) ?? [],
+    admit: (fn) => admission.tryAdmit(shapeOf(fn)),
+    launch,
+    markIdle,
+    thaw,
+    isClosed: () => isClosed,
+  });
+
   return {
     invoke(fn, request) {
       // The hot path: a warm slot is taken and the invocation sent in this same turn.
@@ -451,38 +360,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       }
       if (revision === undefined && pool.size === 0) pools.delete(key);
     },
-    setProvisioned(fn, target, opts) {
-      const key = poolKey(fn.accountId, fn.functionName);
-      const live = [...(pools.get(key) ?? [])].filter((i) => i.isProvisioned && i.fn.revision === fn.revision && !i.stopReason && (i.state === 'ready' || i.state === 'starting'));
-      for (const inst of live) {
-        if (inst.keepsCpu === opts.alwaysAllocateCPU) continue;
-        inst.keepsCpu = opts.alwaysAllocateCPU;
-        if (inst.keepsCpu && (inst.isFrozen || inst.freezing || inst.freezeTimer)) void thaw(inst, 'always-allocate-cpu').catch(() => undefined);
-        else if (!inst.keepsCpu && inst.inFlight === 0 && inst.state === 'ready') markIdle(inst);
-      }
-      if (!isClosed) for (let n = live.length; n < target; n++) startProvisioned(fn, opts.alwaysAllocateCPU);
-      // Scale-in: excess instances become on-demand ones, idle ones first, and go when idle long enough.
-      const excess = live.sort((a, b) => a.inFlight - b.inFlight).slice(0, Math.max(0, live.length - target));
-      for (const inst of excess) {
-        inst.isProvisioned = false;
-        inst.keepsCpu = false;
-        if (inst.inFlight === 0 && inst.state === 'ready') markIdle(inst);
-      }
-      if (target === 0) provisionErrors.delete(key);
-      return { current: live.filter((i) => i.isProvisioned && i.state === 'ready').length, ...(provisionErrors.has(key) && { error: provisionErrors.get(key)! }) };
-    },
-    provisionedLoad(accountId, functionName) {
-      let instances = 0;
-      let inFlight = 0;
-      let concurrency = 1;
-      for (const inst of pools.get(poolKey(accountId, functionName)) ?? []) {
-        // Load counts every invocation of the function, so overflow onto on-demand instances shows as utilisation above 1.
-        inFlight += inst.inFlight;
-        concurrency = inst.concurrency;
-        if (inst.isProvisioned && inst.state === 'ready') instances++;
-      }
-      return { instances, inFlight, concurrency };
-    },
+    setProvisioned: (fn, target, opts) => provisioning.setProvisioned(fn, target, opts),
+    provisionedLoad: (accountId, functionName) => provisioning.provisionedLoad(accountId, functionName),
     listInstances(filter = {}) {
       const out: InstanceInfo[] = [];
       for (const pool of pools.values()) {
