@@ -3,6 +3,7 @@
  * What a route handler gets, and what it answers with.
  */
 import type { IncomingMessage } from 'node:http';
+import type { NamePageQuery } from '../functions/paging.js';
 import type { Principal } from '../iam/index.js';
 
 export interface RequestContext {
@@ -33,6 +34,6 @@ export interface Reply {
 export type RouteHandler = (ctx: RequestContext) => Promise<Reply> | Reply;
 
 /** The query of FC's paged List* operations: a name prefix, a page size and where to continue. */
-export function listQuery(ctx: RequestContext, prefixParam: string): { functionName?: string; limit?: string; nextToken?: string } {
+export function listQuery(ctx: RequestContext, prefixParam: string): NamePageQuery {
   return { functionName: ctx.query.get(prefixParam) ?? undefined, limit: ctx.query.get('limit') ?? undefined, nextToken: ctx.query.get('nextToken') ?? undefined };
 }

@@ -6,7 +6,6 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { ResolvedConfig } from '../config/index.js';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../config/index.js';
 import { PlatformError, invalidArgument } from '../errors/index.js';
 import type { BlobStore, FunctionRecord, MetadataStore } from '../store/types.js';
 import type { Clock } from '../time/clock.js';
@@ -15,6 +14,7 @@ import type { CodeCache } from './code-cache.js';
 import { CODE_DOWNLOAD_PATH, type CodeUrlSigner } from './code-url.js';
 import { crc64ecma } from './crc64.js';
 import type { FunctionConfig, FunctionView } from './types.js';
+import { pageLimit } from './paging.js';
 import { buildFunctionConfig, validateFunctionName } from './validation.js';
 
 export interface FunctionChange {
@@ -167,8 +167,7 @@ export function createFunctionService(deps: {
       return toView(resolve(accountId, validateFunctionName(functionName)));
     },
     list(accountId, query) {
-      const limit = query.limit === undefined || query.limit === '' ? DEFAULT_PAGE_LIMIT : Number(query.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) throw invalidArgument(`limit must be an integer from 1 to ${MAX_PAGE_LIMIT}`);
+      const limit = pageLimit(query.limit);
       const page = store.listFunctions(accountId, { prefix: query.prefix || undefined, limit, nextToken: query.nextToken || undefined });
       return { functions: page.items.map(toView), ...(page.nextToken && { nextToken: page.nextToken }) };
     },

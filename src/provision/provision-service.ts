@@ -15,6 +15,7 @@
  */
 import { PlatformError, invalidArgument } from '../errors/index.js';
 import type { FunctionService } from '../functions/index.js';
+import { pageByFunctionName, type NamePageQuery } from '../functions/paging.js';
 import type { Logger } from '../observability/logger.js';
 import type { Scheduler } from '../scheduler/index.js';
 import type { MetadataStore } from '../store/types.js';
@@ -73,11 +74,11 @@ export interface ScalingConfigView {
 export interface ProvisionService {
   putScaling(accountId: string, functionName: string, input: Record<string, unknown>): ScalingConfigView;
   getScaling(accountId: string, functionName: string): ScalingConfigView;
-  listScaling(accountId: string, query: { functionName?: string; limit?: string; nextToken?: string }): { scalingConfigs: ScalingConfigView[]; nextToken?: string };
+  listScaling(accountId: string, query: NamePageQuery): { scalingConfigs: ScalingConfigView[]; nextToken?: string };
   deleteScaling(accountId: string, functionName: string): void;
   put(accountId: string, functionName: string, input: Record<string, unknown>): ProvisionConfigView;
   get(accountId: string, functionName: string): ProvisionConfigView;
-  list(accountId: string, query: { functionName?: string; limit?: string; nextToken?: string }): { provisionConfigs: ProvisionConfigView[]; nextToken?: string };
+  list(accountId: string, query: NamePageQuery): { provisionConfigs: ProvisionConfigView[]; nextToken?: string };
   delete(accountId: string, functionName: string): void;
   /** Starts the once-a-second controller (after the scheduler is up). */
   start(): void;
@@ -257,9 +258,8 @@ export function createProvisionService(deps: {
     };
   }
 
-  /** Stores and applies a config of one kind; a function has at most one, of either kind. */
+  /** Stores and applies a config of one kind (the function was checked); a function has at most one, of either kind. */
   function apply(accountId: string, functionName: string, config: ProvisionConfig): void {
-    functions.get(accountId, functionName);
     const existing = live.get(keyOf(accountId, functionName));
     if (existing && kindOf(existing.config) !== kindOf(config)) {
       throw kindOf(existing.config) === 'scaling'
@@ -278,15 +278,10 @@ export function createProvisionService(deps: {
     scheduler.setProvisioned(fn, 0, { alwaysAllocateCPU: false });
   }
 
-  function page<T>(accountId: string, kind: 'provision' | 'scaling', query: { functionName?: string; limit?: string; nextToken?: string }, render: (name: string) => T): { items: T[]; nextToken?: string } {
-    const limit = query.limit === undefined || query.limit === '' ? 20 : Number(query.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw invalidArgument('limit must be an integer from 1 to 100');
-    const all = store
-      .listProvisionConfigs(accountId)
-      .filter((c) => kindOf(c.config as unknown as ProvisionConfig) === kind)
-      .filter((c) => (!query.functionName || c.functionName.startsWith(query.functionName)) && (!query.nextToken || c.functionName > query.nextToken));
-    const items = all.slice(0, limit);
-    return { items: items.map((c) => render(c.functionName)), ...(all.length > limit && { nextToken: items.at(-1)!.functionName }) };
+  function page<T>(accountId: string, kind: 'provision' | 'scaling', query: NamePageQuery, render: (name: string) => T): { items: T[]; nextToken?: string } {
+    const rows = store.listProvisionConfigs(accountId).filter((c) => kindOf(c.config as unknown as ProvisionConfig) === kind);
+    const r = pageByFunctionName(rows, query);
+    return { items: r.items.map((c) => render(c.functionName)), ...(r.nextToken && { nextToken: r.nextToken }) };
   }
 
   return {

@@ -7,6 +7,7 @@
  */
 import { invalidArgument } from '../errors/index.js';
 import type { FunctionService } from '../functions/index.js';
+import { pageByFunctionName, type NamePageQuery } from '../functions/paging.js';
 import type { MetadataStore } from '../store/types.js';
 import type { ReservationLookup } from './admission.js';
 
@@ -19,7 +20,7 @@ export interface ConcurrencyConfigService {
   put(accountId: string, functionName: string, input: Record<string, unknown>): ConcurrencyConfigView;
   get(accountId: string, functionName: string): ConcurrencyConfigView;
   delete(accountId: string, functionName: string): void;
-  list(accountId: string, query: { functionName?: string; limit?: string; nextToken?: string }): { configs: ConcurrencyConfigView[]; nextToken?: string };
+  list(accountId: string, query: NamePageQuery): { configs: ConcurrencyConfigView[]; nextToken?: string };
   readonly reservations: ReservationLookup;
 }
 
@@ -63,14 +64,8 @@ export function createConcurrencyConfigService(deps: { store: MetadataStore; fun
       cache.delete(accountId);
     },
     list(accountId, query) {
-      const limit = query.limit === undefined || query.limit === '' ? 20 : Number(query.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw invalidArgument('limit must be an integer from 1 to 100');
-      const all = store.listConcurrencyConfigs(accountId).filter((c) => (!query.functionName || c.functionName.startsWith(query.functionName)) && (!query.nextToken || c.functionName > query.nextToken));
-      const page = all.slice(0, limit);
-      return {
-        configs: page.map((c) => view(accountId, c.functionName, c.reservedConcurrency)),
-        ...(all.length > limit && { nextToken: page.at(-1)!.functionName }),
-      };
+      const page = pageByFunctionName(store.listConcurrencyConfigs(accountId), query);
+      return { configs: page.items.map((c) => view(accountId, c.functionName, c.reservedConcurrency)), ...(page.nextToken && { nextToken: page.nextToken }) };
     },
   };
 }
