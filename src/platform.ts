@@ -19,7 +19,7 @@ import { createFileFunctionLogSink } from './observability/function-logs.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { createRequestIdFactory } from './observability/request-id.js';
-import { createSandboxDriver, instanceLinkBlocks, withStemCellPool, type SandboxDriver } from './sandbox/index.js';
+import { createSandboxDriver, instanceLinkBlocks, isolationWarning, withStemCellPool, type SandboxDriver } from './sandbox/index.js';
 import { createProvisionService } from './provision/index.js';
 import { createAdmission, createConcurrencyConfigService } from './quotas/index.js';
 import { createScheduler, type Scheduler } from './scheduler/index.js';
@@ -119,13 +119,11 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     });
     closers.push(() => driver.close());
     for (const warning of chosen.warnings) logger.warn(warning);
-    const isolationWarning = driver.isIsolated
-      ? undefined
-      : `instances are NOT isolated: the '${driver.name}' sandbox driver runs function code as a plain process with openfc's user, able to read this machine; run only code you trust`;
-    if (isolationWarning) logger.warn(`WARNING: ${isolationWarning}`);
+    const notIsolated = isolationWarning(driver);
+    if (notIsolated) logger.warn(`WARNING: ${notIsolated}`);
     const vpcs = createVpcService({ store, clock, driver, logger, reservedBlocks: instanceLinkBlocks(config.instanceSubnetBase) });
     await vpcs.restore();
-    const functions = createFunctionService({ store, blobs, codeCache, clock, config, codeUrls, isolationWarning });
+    const functions = createFunctionService({ store, blobs, codeCache, clock, config, codeUrls, isolationWarning: notIsolated });
     const concurrency = createConcurrencyConfigService({ store, functions, maxInstancesPerAccount: config.maxInstancesPerAccount });
     const admission = createAdmission({
       clock, reservations: concurrency.reservations,

@@ -29,6 +29,12 @@ export const SANDBOX_DRIVERS: Record<Exclude<SandboxDriverName, 'auto'>, (config
     }),
 };
 
+/** What users are told when a driver does not isolate instances; undefined when it does. */
+export function isolationWarning(driver: { name: string; isIsolated: boolean }): string | undefined {
+  if (driver.isIsolated) return undefined;
+  return `instances are NOT isolated: the '${driver.name}' sandbox driver runs function code as a plain process with openfc's user, able to read this machine; run only code you trust`;
+}
+
 /**
  * Creates the configured driver. `auto` (the default) picks `linux` wherever this machine can run
  * it and `process` otherwise. `warnings` says what the chosen driver cannot enforce here.

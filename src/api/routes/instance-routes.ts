@@ -9,6 +9,7 @@ import { MAX_CONTROL_BODY_BYTES } from '../../config/index.js';
 import { invalidArgument } from '../../errors/index.js';
 import type { FunctionService } from '../../functions/index.js';
 import { checkQualifier } from '../../invoke/index.js';
+import { isolationWarning } from '../../sandbox/index.js';
 import type { InstanceInfo, Scheduler } from '../../scheduler/index.js';
 import type { RouteHandler } from '../context.js';
 import type { Route } from '../router.js';
@@ -38,9 +39,8 @@ function jsonArrayParam(raw: string | null, name: string): string[] | undefined 
 
 export function instanceRoutes(deps: { functions: FunctionService; scheduler: Scheduler; sandbox: { name: string; isIsolated: boolean } }): Route<RouteHandler>[] {
   const { functions, scheduler, sandbox } = deps;
-  const isolation = sandbox.isIsolated
-    ? { sandbox: sandbox.name, isolated: true }
-    : { sandbox: sandbox.name, isolated: false, warning: `NOT isolated: the '${sandbox.name}' sandbox runs function code as a plain process on this machine` };
+  const warning = isolationWarning(sandbox);
+  const isolation = { sandbox: sandbox.name, isolated: sandbox.isIsolated, ...(warning && { warning }) };
   const suffix = sandbox.isIsolated ? '' : ' (NOT isolated)';
   return [
     {

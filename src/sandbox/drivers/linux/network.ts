@@ -59,6 +59,16 @@ function runAsync(cmd: string, args: string[], input?: string): Promise<void> {
   });
 }
 
+/**
+ * Runs network commands as one shell script, stopping at the first failure: one fork of openfc's
+ * large process instead of one per command (the shell's own forks of ip, tc and nft are cheap).
+ * Names are openfc's own and addresses checked (VPC blocks by vpc/cidr), so no script holds free
+ * user input.
+ */
+function runScript(lines: string[]): Promise<void> {
+  return runAsync('/bin/sh', ['-c', ['set -e', ...lines].join('\n')]);
+}
+
 function ipv4(base: string, offset: number): string {
   const n = (base.split('.').reduce((a, b) => a * 256 + Number(b), 0) + offset) >>> 0;
   return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
@@ -103,16 +113,15 @@ table inet ${TABLE} {
     const prefix = Number(bits);
     const bridge = bridgeName(vpc);
     const gatewayIp = ipv4(network, 1);
-    return (async () => {
-      await runAsync('ip', ['link', 'del', bridge]).catch(() => undefined);
-      bridges.add(bridge);
-      await runAsync('ip', ['-b', '-'], [`link add ${bridge} type bridge`, `addr add ${gatewayIp}/${prefix} dev ${bridge}`, `link set ${bridge} up`].join('\n') + '\n');
+    bridges.add(bridge);
+    const size = 2 ** (32 - prefix);
+    return runScript([
+      `ip link del ${bridge} 2>/dev/null || true`,
+      `ip -b - <<'EOF'`, `link add ${bridge} type bridge`, `addr add ${gatewayIp}/${prefix} dev ${bridge}`, `link set ${bridge} up`, 'EOF',
       // Same-VPC traffic is bridged; where br_netfilter shows it to the forward hook, it is accepted here.
-      await runAsync('nft', ['add', 'rule', 'inet', TABLE, 'vpc_same', 'iifname', `"${bridge}*"`, 'oifname', `"${bridge}*"`, 'accept']);
-      await runAsync('nft', ['add', 'rule', 'inet', TABLE, 'postrouting', 'ip', 'saddr', vpc.cidrBlock, 'oifname', '!=', `"${IFACE_PREFIX}*"`, 'masquerade']);
-      const size = 2 ** (32 - prefix);
-      return { bridge: { bridge, gatewayIp }, prefix, network, used: new Set([0, 1]), maxInstanceOffset: Math.max(2, Math.floor(size / 2) - 1) };
-    })();
+      `nft add rule inet ${TABLE} vpc_same iifname '"${bridge}*"' oifname '"${bridge}*"' accept`,
+      `nft add rule inet ${TABLE} postrouting ip saddr ${vpc.cidrBlock} oifname != '"${IFACE_PREFIX}*"' masquerade`,
+    ]).then(() => ({ bridge: { bridge, gatewayIp }, prefix, network, used: new Set([0, 1]), maxInstanceOffset: Math.max(2, Math.floor(size / 2) - 1) }));
   }
 
   function ensure(vpc: VpcAttachment): Promise<LiveVpc> {
@@ -124,16 +133,12 @@ table inet ${TABLE} {
     return p;
   }
 
-  /**
-   * Creates and wires one instance's namespace with a single shell (one fork of openfc's large
-   * process instead of six; the shell's own forks of ip and tc are cheap). Names and addresses
-   * are openfc's own, never user input.
-   */
+  /** Creates and wires one instance's namespace. */
   async function attachNamespace(slot: number, hostIf: string, hostSide: string[], nsSide: string[], bandwidth: string): Promise<string> {
     const ns = `openfc-${options.lease}-${slot}`;
     const tbf = `root tbf rate ${bandwidth} burst 1mb latency 50ms`;
-    const script = [
-      'set -e',
+    live.add(ns);
+    await runScript([
       `ip netns add ${ns} 2>/dev/null || { ip netns del ${ns}; ip netns add ${ns}; }`,
       // The slot's previous veth may still exist: deleting a namespace removes its links asynchronously.
       `ip link del ${hostIf} 2>/dev/null || true`,
@@ -141,9 +146,7 @@ table inet ${TABLE} {
       `ip -n ${ns} -b - <<'EOF'`, 'link set lo up', ...nsSide, 'EOF',
       `tc qdisc add dev ${hostIf} ${tbf}`,
       `tc -n ${ns} qdisc add dev eth0 ${tbf}`,
-    ].join('\n');
-    live.add(ns);
-    await runAsync('/bin/sh', ['-c', script]);
+    ]);
     return ns;
   }
 
