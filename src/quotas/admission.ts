@@ -50,9 +50,10 @@ export interface Admission {
   /** Gives back the share of an instance that stopped (or never started). */
   release(shape: InstanceShape): void;
   usage(accountId: string): Readonly<AccountUsage>;
-  /** The node's committed instance memory, in MB. */
-  readonly nodeMemoryMb: number;
 }
+
+/** Admits everything (a scheduler without quotas, in unit tests). */
+export const ADMIT_ALL: Admission = { tryAdmit: () => undefined, release: () => undefined, usage: () => ({ instances: 0, memoryMb: 0, vcpu: 0 }) };
 
 /** Reservations of one account: reserved instances by function name. */
 export type ReservationLookup = (accountId: string) => ReadonlyMap<string, number>;
@@ -71,9 +72,6 @@ export function createAdmission(deps: { limits: AdmissionLimits; clock: Clock; r
   };
 
   return {
-    get nodeMemoryMb() {
-      return nodeMemoryMb;
-    },
     tryAdmit(shape) {
       const a = accountOf(shape.accountId);
       const now = clock.now();

@@ -25,7 +25,6 @@ export class Instance {
   /** Slots taken, including ones promised to invocations waiting for this instance to start. */
   inFlight = 0;
   sandbox: Sandbox | undefined;
-  idleTimer: TimerHandle | undefined;
   stopReason: InstanceStopReason | undefined;
   /** Why a draining instance will stop once its last invocation ends (default: a new revision). */
   drainReason: InstanceStopReason | undefined;

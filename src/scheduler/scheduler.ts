@@ -11,7 +11,7 @@ import { PlatformError, coerceError } from '../errors/index.js';
 import type { EventMap, InstanceStopReason } from '../events/event-bus.js';
 import type { FunctionConfig } from '../functions/types.js';
 import { createInstanceId } from '../observability/request-id.js';
-import type { Admission } from '../quotas/admission.js';
+import { ADMIT_ALL, type Admission } from '../quotas/admission.js';
 import { ChannelClosedError } from '../sandbox/channel/index.js';
 import type { NetworkSpec } from '../sandbox/types.js';
 import type { FunctionRecord } from '../store/types.js';
@@ -50,7 +50,7 @@ const errorBody = (errorMessage: string, errorType: string): Buffer => Buffer.fr
 
 export function createScheduler(deps: SchedulerDeps): Scheduler {
   const { driver, codeCache, clock, events, logger, config, functionLogs } = deps;
-  const admission: Admission = deps.admission ?? { tryAdmit: () => undefined, release: () => undefined, usage: () => ({ instances: 0, memoryMb: 0, vcpu: 0 }), nodeMemoryMb: 0 };
+  const admission = deps.admission ?? ADMIT_ALL;
   const capacity = new CapacityWaiters(clock);
   const networkOf = deps.networkOf ?? ((fn: FunctionRecord): NetworkSpec => ({ internet: (fn.config as FunctionConfig).internetAccess !== false }));
   const pools = new Map<string, Set<Instance>>();
