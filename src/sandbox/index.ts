@@ -10,7 +10,7 @@ import type { SandboxDriver } from './types.js';
 export * from './types.js';
 export * from './channel/index.js';
 export { checkHost, type HostCheck } from './drivers/linux/host-check.js';
-export { instanceLinkBlocks } from './drivers/linux/node-lease.js';
+export { instanceLinkBlocks } from './drivers/linux/network.js';
 export { withStemCellPool, type StemCellPoolStats } from './stem-cell-pool.js';
 
 /** The one registry of sandbox drivers, keyed by the name used in config. */

@@ -28,6 +28,11 @@ export function parseCidr(text: string, what = 'cidrBlock'): Cidr {
   return { text, first, prefix, size };
 }
 
+/** Dotted-quad text of an unsigned 32-bit address. */
+export function formatIpv4(n: number): string {
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
+
 export function overlaps(a: Cidr, b: Cidr): boolean {
   return a.first < b.first + b.size && b.first < a.first + a.size;
 }

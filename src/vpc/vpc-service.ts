@@ -12,7 +12,7 @@ import type { Logger } from '../observability/logger.js';
 import type { NetworkSpec, SandboxDriver, VpcAttachment } from '../sandbox/types.js';
 import type { FunctionRecord, MetadataStore, VpcRecord } from '../store/types.js';
 import type { Clock } from '../time/clock.js';
-import { overlaps, parseCidr, type Cidr } from './cidr.js';
+import { formatIpv4, overlaps, parseCidr, type Cidr } from './cidr.js';
 
 export interface VpcView {
   vpcId: string;
@@ -45,7 +45,6 @@ const MAX_BRIDGE_INDEX = 36 ** 3 - 1;
 const NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 const RESERVED = ['0.0.0.0/8', '127.0.0.0/8', '169.254.0.0/16', '224.0.0.0/4', '240.0.0.0/4'];
 
-const ipv4 = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 
 export function createVpcService(deps: {
   store: MetadataStore;
@@ -70,7 +69,7 @@ export function createVpcService(deps: {
     const bridge = driver.vpcs ? (await driver.vpcs.ensure(attachmentOf(v))).bridge : undefined;
     return {
       vpcId: v.vpcId, vpcName: v.vpcName, cidrBlock: v.cidrBlock, description: v.description, createdTime: v.createdTime,
-      gatewayIp: ipv4(c.first + 1), serviceAddressRange: `${ipv4(c.first + c.size / 2)}-${ipv4(c.first + c.size - 2)}`,
+      gatewayIp: formatIpv4(c.first + 1), serviceAddressRange: `${formatIpv4(c.first + c.size / 2)}-${formatIpv4(c.first + c.size - 2)}`,
       ...(bridge && { bridge }),
     };
   }

@@ -12,6 +12,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { PlatformError } from '../../../errors/index.js';
 import type { NetworkSpec, VpcAttachment } from '../../types.js';
+import { MAX_NODE_LEASES } from './node-lease.js';
 
 const IFACE_PREFIX = 'ofc';
 
@@ -72,6 +73,11 @@ function runScript(lines: string[]): Promise<void> {
 function ipv4(base: string, offset: number): string {
   const n = (base.split('.').reduce((a, b) => a * 256 + Number(b), 0) + offset) >>> 0;
   return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
+
+/** The /16 instance-link blocks every possible lease may use, starting at `subnetBase` (for overlap checks). */
+export function instanceLinkBlocks(subnetBase: string): string[] {
+  return Array.from({ length: MAX_NODE_LEASES }, (_, lease) => `${ipv4(subnetBase, lease * 65536).split('.').slice(0, 2).join('.')}.0.0/16`);
 }
 
 interface LiveVpc {

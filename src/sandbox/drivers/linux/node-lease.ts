@@ -56,12 +56,3 @@ export function acquireNodeLease(dir = DEFAULT_LEASE_DIR): NodeLease {
   }
   throw new PlatformError('ResourceExhausted', `all ${MAX_NODE_LEASES} linux sandbox leases in ${dir} are held by running openfc processes`);
 }
-
-/** The /16 instance-link blocks every possible lease may use, starting at `subnetBase` (for overlap checks). */
-export function instanceLinkBlocks(subnetBase: string): string[] {
-  const base = subnetBase.split('.').reduce((a, o) => a * 256 + Number(o), 0) >>> 0;
-  return Array.from({ length: MAX_NODE_LEASES }, (_, i) => {
-    const n = (base + i * 65536) >>> 0;
-    return `${n >>> 24}.${(n >>> 16) & 255}.0.0/16`;
-  });
-}
