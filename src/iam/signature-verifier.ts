@@ -41,6 +41,8 @@ export function createSignatureVerifier(opts: { threads: number; logger: Logger 
   let isTurnEndScheduled = false;
   let checksThisTurn = 0;
   let isClosed = false;
+  /** After a worker failed, no new ones are started: everything is checked inline. */
+  let hasFailed = false;
   let nextLane = 0;
   const stats = { inline: 0, offloaded: 0 };
 
@@ -66,6 +68,7 @@ export function createSignatureVerifier(opts: { threads: number; logger: Logger 
       const i = lanes.indexOf(lane);
       if (i < 0) return;
       lanes.splice(i, 1);
+      hasFailed = true;
       if (!isClosed) opts.logger.warn('a signature worker failed; checking signatures inline', { err: coerceError(e) });
       for (const batch of lane.inFlight.splice(0)) for (const q of batch) q.resolve(inline(q.task));
     };
@@ -107,7 +110,7 @@ export function createSignatureVerifier(opts: { threads: number; logger: Logger 
         scheduleTurnEnd();
         return inline(task);
       }
-      if (lanes.length < opts.threads) startLane();
+      if (lanes.length < opts.threads && !hasFailed) startLane();
       scheduleTurnEnd();
       return new Promise<SignatureVerdict>((resolve) => queue.push({ task, resolve }));
     },
