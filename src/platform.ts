@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createApiHandler, createRouter, loadTlsMaterial, startListeners, LOOPBACK_HOST, type Listeners } from './api/index.js';
+import { createApiHandler, createAuthenticator, createRouter, createUpgradeHandler, createUpgradeRouter, loadTlsMaterial, startListeners, LOOPBACK_HOST, type Listeners } from './api/index.js';
+import { createAuditLog } from './exec/index.js';
 import { DEFAULT_MEMORY_MB, DISK_SIZES_MB, resolveConfig, type PlatformOptions, type ResolvedConfig } from './config/index.js';
 import { coerceError } from './errors/index.js';
 import { EventBus } from './events/event-bus.js';
@@ -147,9 +148,13 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     const router = createRouter({ functions, invoke, vpcs, scheduler, concurrency, provision, metrics, sandbox: driver, codeUrls, blobs, clock, config });
     const signatures = createSignatureVerifier({ threads: config.signatureThreads, logger });
     closers.push(() => signatures.close());
-    const handler = createApiHandler({ router, accounts, nonces: new NonceCache(2 * config.signatureMaxSkewMs), signatures, clock, config, logger, newRequestId });
+    const authenticator = createAuthenticator({ accounts, nonces: new NonceCache(2 * config.signatureMaxSkewMs), signatures, clock, config });
+    const handler = createApiHandler({ router, authenticator, clock, logger, newRequestId });
+    const audit = createAuditLog(path.join(config.dataDir, 'audit', 'exec.log'), clock);
+    closers.push(() => audit.close());
+    const upgrade = createUpgradeHandler({ router: createUpgradeRouter({ functions, scheduler, audit, clock, logger }), authenticator, clock, logger, newRequestId });
     const tls = await loadTlsMaterial({ dataDir: config.dataDir, certFile: config.tlsCertFile, keyFile: config.tlsKeyFile });
-    const listeners: Listeners = await startListeners({ handler, tls, httpsHost: config.httpsHost, httpsPort: config.httpsPort, httpPort: config.httpPort });
+    const listeners: Listeners = await startListeners({ handler, upgrade, tls, httpsHost: config.httpsHost, httpsPort: config.httpsPort, httpPort: config.httpPort });
     closers.push(() => listeners.close());
 
     const httpsHostForClients = config.httpsHost === '0.0.0.0' || config.httpsHost === '::' ? LOOPBACK_HOST : config.httpsHost;

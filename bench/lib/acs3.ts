@@ -1,34 +1,3 @@
-// Client-side ACS3-HMAC-SHA256 signing for benchmarks (the same canonical request the SDK builds),
-// so requests can be signed ahead of the timed loop, each with its own nonce.
-import { createHash, randomBytes } from 'node:crypto';
-import { canonicalRequest, computeSignature, parseAuthorization } from '../../src/iam/index.js';
-
-export interface BenchCredentials {
-  readonly accessKeyId: string;
-  readonly accessKeySecret: string;
-  /** host:port the requests go to (signed as the host header). */
-  readonly host: string;
-}
-
-/** x-acs-date as the SDK writes it: UTC `YYYY-MM-DDTHH:mm:ssZ`. */
-export const acsDate = (d = new Date()): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-
-/**
- * Signs one request. Every x-acs-* header plus host and content-type are signed; `extra` headers
- * (x-fc-*) are sent unsigned, as the SDK does. `date`/`bodySha256` may be passed in so a batch
- * signed for one phase computes them once.
- */
-export function signHeaders(
-  creds: BenchCredentials, method: string, pathname: string, action: string, body: Buffer, contentType: string,
-  extra: Record<string, string> = {}, pre: { date?: string; bodySha256?: string } = {},
-): Record<string, string> {
-  const bodySha256 = pre.bodySha256 ?? createHash('sha256').update(body).digest('hex');
-  const headers: Record<string, string> = {
-    host: creds.host, 'x-acs-action': action, 'x-acs-version': '2023-03-30', 'x-acs-date': pre.date ?? acsDate(),
-    'x-acs-signature-nonce': randomBytes(16).toString('hex'), 'x-acs-content-sha256': bodySha256, 'content-type': contentType,
-  };
-  const signed = Object.keys(headers).sort().join(';');
-  const stub = `ACS3-HMAC-SHA256 Credential=${creds.accessKeyId},SignedHeaders=${signed},Signature=${'0'.repeat(64)}`;
-  const signature = computeSignature(creds.accessKeySecret, canonicalRequest(method, pathname, headers, parseAuthorization({ authorization: stub }), bodySha256));
-  return { ...headers, ...extra, authorization: `ACS3-HMAC-SHA256 Credential=${creds.accessKeyId},SignedHeaders=${signed},Signature=${signature}` };
-}
+// Client-side ACS3 signing for benchmarks lives in src/iam/acs3-client.ts, so requests can be
+// signed ahead of the timed loop, each with its own nonce.
+export { acsDate, signHeaders, type SigningCredentials as BenchCredentials } from '../../src/iam/acs3-client.js';

@@ -5,13 +5,12 @@
  * `x-fc-request-id`; every error is FC's JSON error.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ResolvedConfig } from '../config/index.js';
-import { PlatformError, invalidArgument } from '../errors/index.js';
-import { acceptSignature, checkFreshness, parseAuthorization, prepareSignatureTask, type AccountService, type NonceCache, type Principal, type SignatureVerifier } from '../iam/index.js';
-import type { AccessKeyRecord } from '../store/types.js';
+import { invalidArgument } from '../errors/index.js';
+import type { Principal } from '../iam/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { RequestIdFactory } from '../observability/request-id.js';
 import type { Clock } from '../time/clock.js';
+import type { Authenticator, Claimant } from './authenticate.js';
 import { readBody } from './body.js';
 import type { Reply, RequestContext, RouteHandler } from './context.js';
 import { renderError } from './errors.js';
@@ -19,11 +18,8 @@ import type { Router } from './router.js';
 
 export interface ApiHandlerDeps {
   router: Router<RouteHandler>;
-  accounts: AccountService;
-  nonces: NonceCache;
-  signatures: SignatureVerifier;
+  authenticator: Authenticator;
   clock: Clock;
-  config: ResolvedConfig;
   logger: Logger;
   newRequestId: RequestIdFactory;
 }
@@ -101,13 +97,7 @@ class ApiRequestContext implements RequestContext {
 }
 
 export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  const { router, accounts, nonces, signatures, clock, config, logger, newRequestId } = deps;
-  const principals = new WeakMap<AccessKeyRecord, Principal>();
-  const principalOf = (key: AccessKeyRecord): Principal => {
-    let p = principals.get(key);
-    if (!p) principals.set(key, (p = Object.freeze({ accountId: key.accountId, accessKeyId: key.accessKeyId, kind: 'root' as const })));
-    return p;
-  };
+  const { router, authenticator, clock, logger, newRequestId } = deps;
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const url = req.url ?? '/';
@@ -115,22 +105,13 @@ export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, r
     const qi = url.indexOf('?');
     const rawPath = qi >= 0 ? url.slice(0, qi) : url;
     const { route, params } = router.match(method, rawPath);
-    let principal = PUBLIC_PRINCIPAL;
-    let secret = '';
-    const auth = route.isPublic ? undefined : parseAuthorization(req.headers);
-    if (auth) {
-      const key = accounts.findActiveKey(auth.accessKeyId);
-      if (!key) throw new PlatformError('InvalidAccessKeyID', `invalid access key ID '${auth.accessKeyId}'`);
-      checkFreshness(req.headers, clock.now(), config.signatureMaxSkewMs);
-      principal = principalOf(key);
-      secret = key.accessKeySecret;
-    }
+    const claimant: Claimant | undefined = route.isPublic ? undefined : authenticator.claim(req.headers);
     const body = await readBody(req, route.bodyLimitBytes);
-    if (auth) {
-      const task = prepareSignatureTask({ method, rawUrl: url, headers: req.headers, auth, secret, body: body.bytes, bodySha256: body.sha256 });
-      const verdict = signatures.check(task);
-      acceptSignature(typeof verdict === 'string' ? verdict : await verdict, req.headers, nonces, clock.now());
+    if (claimant) {
+      const pending = authenticator.verify(claimant, { method, rawUrl: url, headers: req.headers, body: body.bytes, bodySha256: body.sha256 });
+      if (pending) await pending;
     }
+    const principal = claimant?.principal ?? PUBLIC_PRINCIPAL;
     const ctx = new ApiRequestContext(req, res, requestId, params, principal, body.bytes, qi >= 0 ? url.slice(qi + 1) : '');
     send(res, requestId, await route.handler(ctx));
   }

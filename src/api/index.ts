@@ -14,6 +14,10 @@ import { metricsRoutes } from './routes/metrics-routes.js';
 import { provisionRoutes } from './routes/provision-routes.js';
 import { invokeRoutes } from './routes/invoke-routes.js';
 import { vpcRoutes } from './routes/vpc-routes.js';
+import { execRoutes } from './routes/exec-routes.js';
+import type { UpgradeRoute } from './upgrade-handler.js';
+import type { AuditLog } from '../exec/index.js';
+import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ProvisionService } from '../provision/index.js';
 import type { ConcurrencyConfigService } from '../quotas/index.js';
@@ -21,6 +25,8 @@ import type { Scheduler } from '../scheduler/index.js';
 import type { VpcService } from '../vpc/index.js';
 
 export { createApiHandler, type ApiHandlerDeps } from './api-handler.js';
+export { createAuthenticator, type Authenticator } from './authenticate.js';
+export { createUpgradeHandler, type UpgradeRoute } from './upgrade-handler.js';
 export { startListeners, LOOPBACK_HOST, type Listeners } from './listeners.js';
 export { loadTlsMaterial, TLS_MIN_VERSION, type TlsMaterial } from './tls.js';
 export { renderError } from './errors.js';
@@ -33,5 +39,12 @@ export function createRouter(deps: {
 }): Router<RouteHandler> {
   const router = new Router<RouteHandler>();
   for (const r of [...functionRoutes(deps.functions, deps.config), ...invokeRoutes(deps.invoke, deps.config), ...instanceRoutes(deps), ...metricsRoutes(deps), ...concurrencyRoutes(deps.concurrency), ...provisionRoutes(deps.provision), ...vpcRoutes(deps.vpcs), ...codeDownloadRoutes(deps)]) router.add(r);
+  return router;
+}
+
+/** The route table of WebSocket operations (InstanceExec). */
+export function createUpgradeRouter(deps: { functions: FunctionService; scheduler: Scheduler; audit: AuditLog; clock: Clock; logger: Logger }): Router<UpgradeRoute> {
+  const router = new Router<UpgradeRoute>();
+  for (const r of execRoutes(deps)) router.add(r);
   return router;
 }

@@ -6,6 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { TLS_MIN_VERSION, type TlsMaterial } from './tls.js';
 
 export const LOOPBACK_HOST = '127.0.0.1';
@@ -34,8 +35,12 @@ function closeServer(server: http.Server): Promise<void> {
   });
 }
 
+/** Handles `Upgrade:` requests (WebSockets). */
+export type UpgradeListener = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
+
 export async function startListeners(input: {
   handler: http.RequestListener;
+  upgrade: UpgradeListener;
   tls: TlsMaterial;
   httpsHost: string;
   httpsPort: number;
@@ -50,7 +55,10 @@ export async function startListeners(input: {
     servers.push(plain);
     httpPort = await listen(plain, input.httpPort, LOOPBACK_HOST);
   }
-  for (const s of servers) s.keepAliveTimeout = 65_000;
+  for (const s of servers) {
+    s.keepAliveTimeout = 65_000;
+    s.on('upgrade', input.upgrade);
+  }
   return {
     httpsPort,
     httpPort,

@@ -7,6 +7,7 @@ import { PlatformError } from '../errors/index.js';
 import { registerAccountCommand } from './commands/account.js';
 import { registerDeployCommand } from './commands/deploy.js';
 import { registerFunctionCommand } from './commands/function.js';
+import { registerInstanceCommand } from './commands/instance.js';
 import { registerInvokeCommand } from './commands/invoke.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerVpcCommand } from './commands/vpc.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerInvokeCommand(program);
   registerDeployCommand(program);
   registerVpcCommand(program);
+  registerInstanceCommand(program);
   return program;
 }
 

@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   ProvisionConfigNotFound: { status: 404, isRetryable: false, description: 'The function has no provision config.' },
   ScalingConfigNotFound: { status: 404, isRetryable: false, description: 'The function has no scaling config.' },
   VpcNotFound: { status: 404, isRetryable: false, description: 'The VPC does not exist in this account.' },
+  InstanceNotFound: { status: 404, isRetryable: false, description: 'No running instance of the function has this id.' },
   FunctionAlreadyExists: { status: 409, isRetryable: false, description: 'A function with this name already exists in this account.' },
   ProvisionConfigExist: { status: 409, isRetryable: false, description: 'The function has a provision config, so it cannot take a scaling config.' },
   ResidentScalingConfigExists: { status: 409, isRetryable: false, description: 'The function has a scaling config, so it cannot take a provision config.' },

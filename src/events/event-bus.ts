@@ -12,7 +12,7 @@ export interface EventMap {
   'instance:started': { instanceId: string; accountId: string; functionName: string; revision: number; startMs: number; sandboxMs: number; assignMs: number; reason: 'invocation' | 'provisioned' };
   'instance:frozen': { instanceId: string; accountId: string; functionName: string; reason: 'idle' };
   /** `reason`: an invocation needs it, it is about to stop (its preStop hook must run), or alwaysAllocateCPU was set. */
-  'instance:thawed': { instanceId: string; accountId: string; functionName: string; reason: 'invocation' | 'stopping' | 'always-allocate-cpu' };
+  'instance:thawed': { instanceId: string; accountId: string; functionName: string; reason: 'invocation' | 'stopping' | 'always-allocate-cpu' | 'exec' };
   'instance:stopped': { instanceId: string; accountId: string; functionName: string; reason: InstanceStopReason };
   'invocation:completed': { requestId: string; accountId: string; functionName: string; instanceId: string; durationMs: number; errorType?: string };
   /** An invocation got a slot (on a running instance, or a new one) only after waiting for capacity. */

@@ -7,3 +7,5 @@ export {
   prepareSignatureTask, runSignatureTask, verifySignature, type ParsedAuthorization, type SignatureTask, type SignatureVerdict,
 } from './acs3-signature.js';
 export { createSignatureVerifier, type SignatureVerifier } from './signature-verifier.js';
+export { acsDate, signHeaders, type SigningCredentials } from './acs3-client.js';
+export { authorize } from './authorize.js';

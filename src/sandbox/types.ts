@@ -62,6 +62,25 @@ export interface SandboxIsolation {
   readonly gaps: readonly string[];
 }
 
+/** A command run inside a running instance (InstanceExec): same namespaces, cgroup and user as the function. */
+export interface ExecRequest {
+  /** argv; the first element is looked up on the instance's PATH. */
+  readonly command: readonly string[];
+  /** Runs the command on a pseudo-terminal (stdout and stderr arrive merged on stdout). */
+  readonly tty: boolean;
+  /** The environment the function sees (FC_* variables plus its own). */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** A running exec'd command. Its output ends when it exits; kill() ends it and whatever it started. */
+export interface ExecProcess {
+  readonly stdin: NodeJS.WritableStream;
+  readonly stdout: NodeJS.ReadableStream;
+  readonly stderr: NodeJS.ReadableStream;
+  readonly exited: Promise<{ readonly code: number | null; readonly signal: string | null }>;
+  kill(): void;
+}
+
 /** A started sandbox with a connected runtime. */
 export interface Sandbox {
   readonly id: string;
@@ -77,6 +96,8 @@ export interface Sandbox {
   /** Stops every process of the sandbox (no CPU, no timers) until thaw(); absent where the driver cannot freeze. */
   freeze?(): Promise<void>;
   thaw?(): Promise<void>;
+  /** Starts a command inside the sandbox, for troubleshooting (the instance must not be frozen). */
+  exec(request: ExecRequest): Promise<ExecProcess>;
 }
 
 /** What a stem cell is started with: everything that cannot change once its sandbox runs. */

@@ -69,7 +69,9 @@ export function createInstanceStarter(deps: InstanceStarterDeps, onExit: (inst: 
       sandbox.channel.close();
     }, initTimeoutMs);
     try {
-      const outcome = await sandbox.channel.assign(buildAssignHeader({ fn: inst.fn, instanceId: inst.id, codeDirInside: sandbox.codeDirInside, region: config.region, initRequestId }));
+      const header = buildAssignHeader({ fn: inst.fn, instanceId: inst.id, codeDirInside: sandbox.codeDirInside, region: config.region, initRequestId });
+      inst.env = header.env;
+      const outcome = await sandbox.channel.assign(header);
       if (!outcome.ok) throw new InitializationFailedError(outcome.error, outcome.log, inst.id);
     } catch (e: unknown) {
       if (e instanceof ChannelClosedError) {

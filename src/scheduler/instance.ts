@@ -38,6 +38,10 @@ export class Instance {
   isProvisioned = false;
   /** Never frozen while idle (a provision config with alwaysAllocateCPU). */
   keepsCpu = false;
+  /** InstanceExec sessions open on it: it is neither frozen nor released for being idle meanwhile. */
+  execSessions = 0;
+  /** The environment the function was assigned with, which exec sessions get too. */
+  env: Readonly<Record<string, string>> = {};
   /** Holds a share of the account's quotas and the node's capacity until it stops. */
   isAdmitted = false;
   /** Resolves when the instance is ready; rejects with the start failure. */

@@ -65,6 +65,7 @@ function createScriptedDriver() {
           destroyed.push(spec.sandboxId);
           channel.close();
         },
+        exec: () => Promise.reject(new Error('the scripted driver cannot exec')),
       };
       return sandbox;
     },

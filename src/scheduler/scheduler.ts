@@ -13,7 +13,8 @@ import type { FunctionConfig } from '../functions/types.js';
 import { createInstanceId } from '../observability/request-id.js';
 import { ADMIT_ALL, type Admission } from '../quotas/admission.js';
 import { ChannelClosedError } from '../sandbox/channel/index.js';
-import type { NetworkSpec } from '../sandbox/types.js';
+import { RUNTIME_BASE_ENV } from '../sandbox/exec-process.js';
+import type { NetworkSpec, Sandbox } from '../sandbox/types.js';
 import type { FunctionRecord } from '../store/types.js';
 import type { TimerHandle } from '../time/clock.js';
 import { CapacityWaiters } from './capacity-waiters.js';
@@ -42,8 +43,21 @@ export interface Scheduler {
   setProvisioned: Provisioning['setProvisioned'];
   /** The ready provisioned instances of a function and the function's invocations in flight, for target tracking. */
   provisionedLoad: Provisioning['provisionedLoad'];
+  /**
+   * Opens an InstanceExec session on a running instance of the account's function: thaws it and
+   * keeps it from being frozen or idle-released until `end()`. InstanceNotFound otherwise.
+   */
+  openExecSession(accountId: string, functionName: string, instanceId: string): Promise<ExecSession>;
   /** Stops every instance (running preStop hooks) and refuses further work. */
   close(): Promise<void>;
+}
+
+/** An instance held open for InstanceExec. */
+export interface ExecSession {
+  readonly sandbox: Sandbox;
+  /** What the function's environment holds, for the exec'd command. */
+  readonly env: Readonly<Record<string, string>>;
+  end(): void;
 }
 
 const errorBody = (errorMessage: string, errorType: string): Buffer => Buffer.from(JSON.stringify({ errorMessage, errorType, stackTrace: [] }));
@@ -90,7 +104,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
               inst.drainReason = 'lifetime';
               inst.transition('draining');
             }
-          } else if (!inst.isProvisioned && inst.state === 'ready' && inst.inFlight === 0 && since !== undefined && now - since >= config.idleTimeoutMs) void stop(inst, 'idle');
+          } else if (!inst.isProvisioned && inst.state === 'ready' && inst.inFlight === 0 && inst.execSessions === 0 && since !== undefined && now - since >= config.idleTimeoutMs) void stop(inst, 'idle');
         }
       }
       if (hasInstances) armReaper();
@@ -113,7 +127,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   function freeze(inst: Instance): void {
     inst.freezeTimer = undefined;
     const sandbox = inst.sandbox;
-    if (!sandbox?.freeze || inst.keepsCpu || inst.inFlight > 0 || inst.state !== 'ready' || inst.isFrozen || inst.freezing) return;
+    if (!sandbox?.freeze || inst.keepsCpu || inst.inFlight > 0 || inst.execSessions > 0 || inst.state !== 'ready' || inst.isFrozen || inst.freezing) return;
     inst.freezing = (async () => {
       const hook = (inst.fn.config as FunctionConfig).instanceLifecycleConfig?.preFreeze;
       if (hook?.handler) {
@@ -124,7 +138,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
           clock.clearTimeout(timer);
         }
       }
-      if (inst.inFlight > 0 || inst.state !== 'ready') return;
+      if (inst.inFlight > 0 || inst.execSessions > 0 || inst.state !== 'ready') return;
       await sandbox.freeze!();
       inst.isFrozen = true;
       events.emit('instance:frozen', { ...instanceEvent(inst), reason: 'idle' });
@@ -372,6 +386,25 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         }
       }
       return out;
+    },
+    async openExecSession(accountId, functionName, instanceId) {
+      const inst = [...(pools.get(poolKey(accountId, functionName)) ?? [])].find((i) => i.id === instanceId);
+      if (!inst || !inst.sandbox || (inst.state !== 'ready' && inst.state !== 'draining')) throw new PlatformError('InstanceNotFound', `function '${functionName}' has no running instance '${instanceId}'`);
+      inst.execSessions++;
+      let isEnded = false;
+      const end = () => {
+        if (isEnded) return;
+        isEnded = true;
+        inst.execSessions--;
+        if (inst.execSessions === 0 && inst.inFlight === 0 && inst.state === 'ready') markIdle(inst);
+      };
+      try {
+        await thaw(inst, 'exec');
+      } catch (e: unknown) {
+        end();
+        throw e;
+      }
+      return { sandbox: inst.sandbox, env: { ...RUNTIME_BASE_ENV, ...inst.env }, end };
     },
     async close() {
       isClosed = true;

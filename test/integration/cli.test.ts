@@ -292,8 +292,26 @@ describe('openfc client commands', () => {
     assert.match(bad.stderr, /InvalidArgument: cidrBlock '10.214.7.5\/24' is not aligned/);
   });
 
+  test('instance list shows the live instance and instance exec runs a command in it, with stdin and its exit code', async () => {
+    const name = uniqueName('cli');
+    const dir = writeTree(fs.mkdtempSync(path.join(work, 'execfn-')), { 'index.js': 'exports.handler = async () => { require("fs").writeFileSync("/tmp/mark", "made by the function"); return "ok"; };' });
+    assertExit(await cli('function', 'create', '--name', name, '--runtime', 'nodejs20', '--handler', 'index.handler', '--code-dir', dir), 0);
+    assertExit(await cli('invoke', name), 0);
+    const listed = await cli('instance', 'list', name, '--json');
+    assertExit(listed, 0);
+    const [inst] = (JSON.parse(listed.stdout) as { instances: { instanceId: string }[] }).instances;
+    assert.ok(inst, listed.stdout);
+    const shown = await run(['instance', 'exec', name, inst.instanceId, '--data-dir', serve.dataDir, '--', 'sh', '-c', 'cat /tmp/mark; echo; cat; exit 3'], { stdin: 'from stdin' });
+    assertExit(shown, 3);
+    assert.equal(shown.stdout, 'made by the function\nfrom stdin');
+    const missing = await cli('instance', 'exec', name, 'c-000000000000000000000000', 'true');
+    assertExit(missing, 1);
+    assert.match(missing.stderr, /InstanceNotFound/);
+    assertExit(await cli('function', 'delete', name), 0);
+  });
+
   test('--help works for every client command', async () => {
-    const commands = [['function'], ['function', 'create'], ['function', 'get'], ['function', 'list'], ['function', 'update'], ['function', 'delete'], ['invoke'], ['deploy'], ['vpc'], ['vpc', 'create'], ['vpc', 'list'], ['vpc', 'get'], ['vpc', 'delete']];
+    const commands = [['function'], ['function', 'create'], ['function', 'get'], ['function', 'list'], ['function', 'update'], ['function', 'delete'], ['invoke'], ['deploy'], ['vpc'], ['vpc', 'create'], ['vpc', 'list'], ['vpc', 'get'], ['vpc', 'delete'], ['instance'], ['instance', 'list'], ['instance', 'exec']];
     const results = await Promise.all(commands.map((c) => run([...c, '--help'])));
     results.forEach((r, i) => {
       assertExit(r, 0);

@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { RUNTIME_BASE_ENV } from '../../exec-process.js';
 
 export const SANDBOX_UID = 1000;
 export const RUNTIME_DIR_INSIDE = '/var/fc/runtime';
@@ -50,7 +51,7 @@ export function buildBwrapArgs(input: BwrapInput): { options: string[]; command:
     '--bind', input.runDir, CHANNEL_DIR_INSIDE,
     '--remount-ro', '/',
     '--chdir', '/code', '--hostname', 'fc-instance',
-    '--clearenv', '--setenv', 'PATH', '/usr/local/bin:/usr/bin:/bin', '--setenv', 'HOME', '/tmp', '--setenv', 'LANG', 'C.UTF-8', '--setenv', 'TZ', 'UTC',
+    '--clearenv', ...Object.entries(RUNTIME_BASE_ENV).flatMap(([k, v]) => ['--setenv', k, v]),
     '--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_UID),
     '--seccomp', String(input.seccompFd), '--json-status-fd', String(input.statusFd),
   );

@@ -18,13 +18,15 @@ import type { Clock } from '../../../time/clock.js';
 import { listenForRuntime, type InstanceChannel } from '../../channel/index.js';
 import { linkTree, mergeTrees } from '../../link-tree.js';
 import { LiveSandboxes, awaitRuntime } from '../../runtime-connection.js';
-import type { Sandbox, SandboxDriver, SandboxExit, SandboxSpec, StemCell, StemCellSpec, VpcAttachment } from '../../types.js';
-import { buildBwrapArgs } from './bwrap-args.js';
+import { commandLine, spawnExecProcess } from '../../exec-process.js';
+import type { ExecProcess, ExecRequest, Sandbox, SandboxDriver, SandboxExit, SandboxSpec, StemCell, StemCellSpec, VpcAttachment } from '../../types.js';
+import { buildBwrapArgs, SANDBOX_UID } from './bwrap-args.js';
 import { CPU_PERIOD_US, createCgroupManager, type InstanceCgroup } from './cgroups.js';
 import type { HostCheck } from './host-check.js';
 import { createNetworkManager, type InstanceNetwork, type NetworkManager } from './network.js';
 import { acquireNodeLease } from './node-lease.js';
 import { buildSeccompFilter } from './seccomp.js';
+import { canFilterExec, filteredCommand, PYTHON3_BIN } from './seccomp-exec.js';
 
 export const LINUX_DRIVER_NAME = 'linux';
 const RUNTIMES_DIR = fileURLToPath(new URL('../../../../runtimes', import.meta.url));
@@ -38,6 +40,33 @@ const MAX_SLOTS = 16_000;
 const PERFORMANCE_DISK_MB = 10_240;
 /** Joins the cgroups given as arguments, then execs the rest: Node has no pre-exec hook to do it. */
 const JOIN_CGROUPS_SCRIPT = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1"; shift; n=$((n-1)); done; exec "$@"';
+
+/** The fd on which an exec'd command's filter program arrives. */
+const EXEC_SECCOMP_FD = 3;
+
+/**
+ * Enters every namespace of the sandbox process `pid` as the function's user, without new
+ * privileges, under the function's seccomp filter.
+ */
+const enterCommand = (pid: number): string[] => [
+  '/usr/bin/nsenter', `--target=${pid}`, '--user', '--mount', '--uts', '--ipc', '--net', '--pid', '--cgroup', '--root',
+  `--setuid=${SANDBOX_UID}`, `--setgid=${SANDBOX_UID}`, '--', '/usr/bin/setpriv', '--no-new-privs', '--',
+  ...filteredCommand(EXEC_SECCOMP_FD, ['/usr/bin/env', '--chdir=/code']),
+];
+
+/** bwrap's --json-status-fd says first which host pid runs the sandbox; later lines are ignored. */
+function readChildPid(status: NodeJS.ReadableStream): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    let text = '';
+    status.on('data', (c: Buffer) => {
+      text += c.toString();
+      const m = /"child-pid":\s*(\d+)/.exec(text);
+      if (m) resolve(Number(m[1]));
+      if (m || text.length > 4096) text = '';
+    });
+    status.once('end', () => resolve(undefined));
+  });
+}
 
 export interface LinuxDriverOptions {
   readonly runRoot: string;
@@ -127,7 +156,7 @@ export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
       for (const fd of [3, 4, 5]) stdio[fd]!.on('error', () => undefined);
       stdio[3]!.end(seccomp);
       stdio[5]!.end(Buffer.from(bwrap.options.map((a) => a + '\0').join('')));
-      stdio[4]!.resume();
+      const childPid = readChildPid(stdio[4]!);
       const instCgroup = cgroup;
       const exited = new Promise<SandboxExit>((resolve) => {
         child.once('exit', (code, signal) => resolve({ code, signal, isOom: instCgroup.oomKillCount() > 0 }));
@@ -150,6 +179,13 @@ export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
         server.close();
       }
       channel.onClose(() => instCgroup.killAll());
+      const exec = async (request: ExecRequest): Promise<ExecProcess> => {
+        const target = await childPid;
+        if (target === undefined) throw new PlatformError('ServiceUnavailable', 'the sandbox did not report its process id');
+        if (!canFilterExec()) throw new PlatformError('ServiceUnavailable', `InstanceExec on the linux driver needs ${PYTHON3_BIN} to put the session under the sandbox's seccomp filter (apt-get install python3)`);
+        const argv = ['/bin/sh', '-c', JOIN_CGROUPS_SCRIPT, 'sh', String(instCgroup.procsFiles.length), ...instCgroup.procsFiles, ...enterCommand(target), ...commandLine(request)];
+        return spawnExecProcess(argv, request.env, '/', seccomp);
+      };
       const destroy = live.track(async () => {
         channel.close();
         instCgroup.killAll();
@@ -184,6 +220,7 @@ export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
             freeze: () => instCgroup.freeze(),
             thaw: () => instCgroup.thaw(),
             destroy,
+            exec,
           };
         },
       };

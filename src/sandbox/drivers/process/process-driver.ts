@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { PlatformError } from '../../../errors/index.js';
 import { listenForRuntime, type InstanceChannel } from '../../channel/index.js';
 import { LiveSandboxes, awaitRuntime } from '../../runtime-connection.js';
-import type { Sandbox, SandboxDriver, SandboxExit, StemCell, StemCellSpec } from '../../types.js';
+import { commandLine, RUNTIME_BASE_ENV, spawnExecProcess } from '../../exec-process.js';
+import type { ExecProcess, Sandbox, SandboxDriver, SandboxExit, StemCell, StemCellSpec } from '../../types.js';
 
 export const PROCESS_DRIVER_NAME = 'process';
 const NODEJS_BOOTSTRAP = fileURLToPath(new URL('../../../../runtimes/nodejs/bootstrap.cjs', import.meta.url));
@@ -22,8 +23,6 @@ const NODEJS_BOOTSTRAP = fileURLToPath(new URL('../../../../runtimes/nodejs/boot
 const MAX_SOCKET_PATH = 100;
 /** V8's heap gets this share of memorySize, so ordinary heap exhaustion is a readable error. */
 const HEAP_SHARE = 0.75;
-/** The only environment a runtime process starts with; the function's own arrives with ASSIGN. */
-const BASE_ENV = { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8', HOME: '/tmp', TZ: 'UTC' } as const;
 
 export interface ProcessDriverOptions {
   /** Where per-instance run dirs (holding the channel socket) go. */
@@ -51,7 +50,7 @@ export function createProcessDriver(options: ProcessDriverOptions): SandboxDrive
     const heapMb = Math.max(32, Math.floor(cell.memoryMb * HEAP_SHARE));
     const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, NODEJS_BOOTSTRAP, socketPath, ...(cell.isWarmedUp ? ['--warm-up'] : [])], {
       cwd: '/',
-      env: { ...BASE_ENV },
+      env: { ...RUNTIME_BASE_ENV },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<SandboxExit>((resolve) => {
@@ -62,9 +61,13 @@ export function createProcessDriver(options: ProcessDriverOptions): SandboxDrive
     const onOutput = (chunk: Buffer) => outputListeners.forEach((fn) => fn(chunk));
     child.stdout!.on('data', onOutput);
     child.stderr!.on('data', onOutput);
+    /** Exec sessions end with their instance: there is no cgroup to take them along. */
+    const execs = new Set<ExecProcess>();
     const kill = () => {
+      for (const p of execs) p.kill();
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     };
+    void exited.then(kill);
 
     let ch: InstanceChannel;
     try {
@@ -90,7 +93,16 @@ export function createProcessDriver(options: ProcessDriverOptions): SandboxDrive
       exited,
       destroy,
       async specialize(spec): Promise<Sandbox> {
-        return { id: cell.cellId, channel: ch, codeDirInside: spec.codeDir, exited, onOutput: (fn) => outputListeners.push(fn), destroy };
+        return {
+          id: cell.cellId, channel: ch, codeDirInside: spec.codeDir, exited, onOutput: (fn) => outputListeners.push(fn), destroy,
+          exec: async (request) => {
+            if (child.exitCode !== null || child.signalCode !== null) throw new PlatformError('InstanceNotFound', 'the instance has stopped');
+            const proc = spawnExecProcess(commandLine(request), request.env, spec.codeDir);
+            execs.add(proc);
+            void proc.exited.then(() => execs.delete(proc));
+            return proc;
+          },
+        };
       },
     };
   }
