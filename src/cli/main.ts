@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { PlatformError } from '../errors/index.js';
 import { registerAccountCommand } from './commands/account.js';
+import { registerAsyncConfigCommand } from './commands/async-config.js';
 import { registerDeployCommand } from './commands/deploy.js';
 import { registerFunctionCommand } from './commands/function.js';
 import { registerInstanceCommand } from './commands/instance.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerDeployCommand(program);
   registerVpcCommand(program);
   registerInstanceCommand(program);
+  registerAsyncConfigCommand(program);
   return program;
 }
 

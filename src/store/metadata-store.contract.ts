@@ -134,6 +134,52 @@ export function runMetadataStoreContract(name: string, create: () => Promise<Met
       assert.equal(store.deleteProvisionConfig(acct, 'p'), false);
     });
 
+    test('keeps async invoke configs per function and qualifier, keeping the first createdTime on replace', async (t) => {
+      const { store, acct } = await withStore(t);
+      const other = `3${Math.floor(Math.random() * 1e15)}`;
+      store.createAccount({ accountId: other, createdTime: new Date().toISOString() });
+      store.createFunction(fnRecord(acct, 'b'));
+      store.createFunction(fnRecord(acct, 'a'));
+      store.createFunction(fnRecord(other, 'a'));
+      const rec = (accountId: string, functionName: string, qualifier: string, config: Record<string, unknown>, time: string) => ({
+        accountId, functionName, qualifier, config, createdTime: time, lastModifiedTime: time,
+      });
+      store.putAsyncInvokeConfig(rec(acct, 'a', 'LATEST', { maxAsyncRetryAttempts: 1 }, '2026-01-01T00:00:00Z'));
+      store.putAsyncInvokeConfig(rec(acct, 'a', 'LATEST', { maxAsyncRetryAttempts: 2, destinationConfig: { onSuccess: { destination: 'x' } } }, '2026-01-02T00:00:00Z'));
+      store.putAsyncInvokeConfig(rec(acct, 'a', 'prod', { maxAsyncRetryAttempts: 5 }, '2026-01-03T00:00:00Z'));
+      store.putAsyncInvokeConfig(rec(acct, 'b', 'LATEST', {}, '2026-01-04T00:00:00Z'));
+      store.putAsyncInvokeConfig(rec(other, 'a', 'LATEST', { asyncTask: true }, '2026-01-05T00:00:00Z'));
+      const got = store.getAsyncInvokeConfig(acct, 'a', 'LATEST');
+      assert.deepEqual(got, {
+        ...rec(acct, 'a', 'LATEST', { maxAsyncRetryAttempts: 2, destinationConfig: { onSuccess: { destination: 'x' } } }, '2026-01-01T00:00:00Z'),
+        lastModifiedTime: '2026-01-02T00:00:00Z',
+      }, 'replaced config and lastModifiedTime, first createdTime');
+      assert.equal(store.getAsyncInvokeConfig(acct, 'a', 'prod')?.config.maxAsyncRetryAttempts, 5);
+      assert.equal(store.getAsyncInvokeConfig(acct, 'a', 'v9'), undefined);
+      assert.deepEqual(store.listAsyncInvokeConfigs(acct).map((c) => [c.functionName, c.qualifier]), [['a', 'LATEST'], ['a', 'prod'], ['b', 'LATEST']]);
+      assert.deepEqual(store.listAsyncInvokeConfigs(other).map((c) => [c.functionName, c.config]), [['a', { asyncTask: true }]]);
+      assert.throws(() => store.putAsyncInvokeConfig(rec(acct, 'missing', 'LATEST', {}, '2026-01-06T00:00:00Z')), (e) => isPlatformError(e, 'FunctionNotFound'));
+      assert.equal(store.deleteAsyncInvokeConfig(acct, 'a', 'prod'), true);
+      assert.equal(store.deleteAsyncInvokeConfig(acct, 'a', 'prod'), false);
+      assert.equal(store.getAsyncInvokeConfig(acct, 'a', 'LATEST')?.qualifier, 'LATEST', 'other qualifiers are untouched');
+    });
+
+    test('drops async invoke configs with their function, and only that function\'s', async (t) => {
+      const { store, acct } = await withStore(t);
+      store.createFunction(fnRecord(acct, 'gone'));
+      store.createFunction(fnRecord(acct, 'kept'));
+      const now = new Date().toISOString();
+      for (const [functionName, qualifier] of [['gone', 'LATEST'], ['gone', 'prod'], ['kept', 'LATEST']] as const) {
+        store.putAsyncInvokeConfig({ accountId: acct, functionName, qualifier, config: {}, createdTime: now, lastModifiedTime: now });
+      }
+      store.deleteFunction(acct, 'gone');
+      assert.equal(store.getAsyncInvokeConfig(acct, 'gone', 'LATEST'), undefined);
+      assert.deepEqual(store.listAsyncInvokeConfigs(acct).map((c) => [c.functionName, c.qualifier]), [['kept', 'LATEST']]);
+      store.createFunction(fnRecord(acct, 'gone'));
+      assert.equal(store.getAsyncInvokeConfig(acct, 'gone', 'prod'), undefined, 'a function made again under the same name starts without configs');
+      assert.equal(store.deleteAsyncInvokeConfig(acct, 'gone', 'LATEST'), false);
+    });
+
     test('keeps everything across a reopen', async (t) => {
       const fx = await withStore(t);
       if (!fx.reopen) return t.skip('backend has no persistence');

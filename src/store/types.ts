@@ -9,6 +9,7 @@
  * - **function record**: the stored configuration of one function (its LATEST revision).
  * - **revision**: bumped on every change of code or configuration; instances serve one revision.
  * - **blob**: an immutable, content-addressed byte string (a code package), keyed by its sha256.
+ * - **qualifier**: which revision of a function a setting applies to: `LATEST`, a version id or an alias name.
  */
 import type { Readable } from 'node:stream';
 
@@ -55,6 +56,20 @@ export interface VpcRecord {
   /** Unique across the store; names the VPC's bridge on each node. */
   readonly bridgeIndex: number;
   readonly createdTime: string;
+}
+
+/**
+ * A function's async invoke config for one qualifier (PutAsyncInvokeConfig). `config` holds the
+ * validated input; the store keeps `createdTime` of the first put when a config is replaced.
+ */
+export interface AsyncInvokeConfigRecord {
+  readonly accountId: string;
+  readonly functionName: string;
+  /** `LATEST`, a version id or an alias name. */
+  readonly qualifier: string;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly createdTime: string;
+  readonly lastModifiedTime: string;
 }
 
 export interface ListPage<T> {
@@ -104,6 +119,16 @@ export interface MetadataStore {
   listProvisionConfigs(accountId?: string): { accountId: string; functionName: string; config: Readonly<Record<string, unknown>> }[];
   /** The account's reservations, by function name. */
   listConcurrencyConfigs(accountId: string): { functionName: string; reservedConcurrency: number }[];
+  /**
+   * Creates or replaces the async invoke config of (function, qualifier); a replacement keeps the
+   * stored `createdTime`. Throws `FunctionNotFound` when the function does not exist. Removed with the function.
+   */
+  putAsyncInvokeConfig(record: AsyncInvokeConfigRecord): void;
+  getAsyncInvokeConfig(accountId: string, functionName: string, qualifier: string): AsyncInvokeConfigRecord | undefined;
+  /** Returns false when there was nothing to delete. */
+  deleteAsyncInvokeConfig(accountId: string, functionName: string, qualifier: string): boolean;
+  /** The account's async invoke configs, by function name, then qualifier. */
+  listAsyncInvokeConfigs(accountId: string): AsyncInvokeConfigRecord[];
 
   close(): void;
 }

@@ -292,6 +292,39 @@ describe('openfc client commands', () => {
     assert.match(bad.stderr, /InvalidArgument: cidrBlock '10.214.7.5\/24' is not aligned/);
   });
 
+  test('async-config put, get, list and delete, with destinations and the openfc extension fields', async () => {
+    const name = uniqueName('cli');
+    await deployEcho(name);
+    const { functionArn } = JSON.parse((await cli('function', 'get', name, '--json')).stdout) as { functionArn: string };
+    const put = await cli('async-config', 'put', name, '--qualifier', 'LATEST', '--max-retries', '0', '--max-event-age', '600', '--task',
+      '--on-success', 'https://hooks.example.com/done', '--on-failure', functionArn, '--max-concurrency', '3', '--dedicated-queue', '--json');
+    assertExit(put, 0);
+    const set = JSON.parse(put.stdout) as Record<string, unknown>;
+    assert.deepEqual(
+      [set.functionArn, set.asyncTask, set.maxAsyncRetryAttempts, set.maxAsyncEventAgeInSeconds, set.maxAsyncConcurrency, set.dedicatedQueue, set.destinationConfig],
+      [functionArn, true, 0, 600, 3, true, { onSuccess: { destination: 'https://hooks.example.com/done' }, onFailure: { destination: functionArn } }],
+    );
+    const shown = await cli('async-config', 'get', name);
+    assertExit(shown, 0);
+    assert.match(shown.stdout, /^max retries: +0$/m);
+    assert.match(shown.stdout, /^on success: +https:\/\/hooks\.example\.com\/done$/m);
+    assert.match(shown.stdout, /^max concurrency: +3$/m);
+    assert.match(shown.stdout, /^dedicated queue: +yes$/m);
+    const listed = await cli('async-config', 'list', '--prefix', name);
+    assertExit(listed, 0);
+    assert.match(listed.stdout, new RegExp(`^${name} +0 +600 s +yes +https://hooks\\.example\\.com/done +${functionArn}$`, 'm'));
+    const replaced = JSON.parse((await cli('async-config', 'put', name, '--json')).stdout) as Record<string, unknown>;
+    assert.deepEqual([replaced.maxAsyncRetryAttempts, replaced.asyncTask, replaced.destinationConfig, replaced.maxAsyncConcurrency], [3, false, undefined, undefined], 'put replaces the whole config');
+    const bad = await cli('async-config', 'put', name, '--on-failure', 'acs:mns:cn-hangzhou:1:/queues/q/messages');
+    assertExit(bad, 1);
+    assert.match(bad.stderr, /InvalidArgument: .*not available in openfc/);
+    assertExit(await cli('async-config', 'delete', name), 0);
+    const gone = await cli('async-config', 'get', name);
+    assertExit(gone, 1);
+    assert.match(gone.stderr, /AsyncConfigNotFound/);
+    assertExit(await cli('function', 'delete', name), 0);
+  });
+
   test('instance list shows the live instance and instance exec runs a command in it, with stdin and its exit code', async () => {
     const name = uniqueName('cli');
     const dir = writeTree(fs.mkdtempSync(path.join(work, 'execfn-')), { 'index.js': 'exports.handler = async () => { require("fs").writeFileSync("/tmp/mark", "made by the function"); return "ok"; };' });
@@ -311,7 +344,7 @@ describe('openfc client commands', () => {
   });
 
   test('--help works for every client command', async () => {
-    const commands = [['function'], ['function', 'create'], ['function', 'get'], ['function', 'list'], ['function', 'update'], ['function', 'delete'], ['invoke'], ['deploy'], ['vpc'], ['vpc', 'create'], ['vpc', 'list'], ['vpc', 'get'], ['vpc', 'delete'], ['instance'], ['instance', 'list'], ['instance', 'exec']];
+    const commands = [['function'], ['function', 'create'], ['function', 'get'], ['function', 'list'], ['function', 'update'], ['function', 'delete'], ['invoke'], ['deploy'], ['vpc'], ['vpc', 'create'], ['vpc', 'list'], ['vpc', 'get'], ['vpc', 'delete'], ['instance'], ['instance', 'list'], ['instance', 'exec'], ['async-config'], ['async-config', 'put'], ['async-config', 'get'], ['async-config', 'delete'], ['async-config', 'list']];
     const results = await Promise.all(commands.map((c) => run([...c, '--help'])));
     results.forEach((r, i) => {
       assertExit(r, 0);

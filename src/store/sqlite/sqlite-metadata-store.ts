@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { PlatformError } from '../../errors/index.js';
-import type { AccessKeyRecord, AccountRecord, FunctionRecord, ListPage, MetadataStore, VpcRecord } from '../types.js';
+import type { AccessKeyRecord, AccountRecord, AsyncInvokeConfigRecord, FunctionRecord, ListPage, MetadataStore, VpcRecord } from '../types.js';
 import { migrate } from './migrate.js';
 
 interface FunctionRow {
@@ -71,6 +71,20 @@ const toVpc = (r: VpcRow): VpcRecord => ({
   vpcId: r.vpc_id, accountId: r.account_id, vpcName: r.vpc_name, cidrBlock: r.cidr_block, description: r.description, bridgeIndex: r.bridge_index, createdTime: r.created_time,
 });
 
+interface AsyncInvokeConfigRow {
+  account_id: string;
+  function_name: string;
+  qualifier: string;
+  config: string;
+  created_time: string;
+  last_modified_time: string;
+}
+
+const toAsyncInvokeConfig = (r: AsyncInvokeConfigRow): AsyncInvokeConfigRecord => ({
+  accountId: r.account_id, functionName: r.function_name, qualifier: r.qualifier, config: JSON.parse(r.config) as Record<string, unknown>,
+  createdTime: r.created_time, lastModifiedTime: r.last_modified_time,
+});
+
 /** Opens (creating if needed) the database at `file` and brings its schema up to date. */
 export function createSqliteMetadataStore(file: string): MetadataStore {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
@@ -126,6 +140,14 @@ export function createSqliteMetadataStore(file: string): MetadataStore {
     getProvision: db.prepare('SELECT config FROM provision_configs WHERE account_id = ? AND function_name = ?'),
     deleteProvision: db.prepare('DELETE FROM provision_configs WHERE account_id = ? AND function_name = ?'),
     listProvision: db.prepare('SELECT * FROM provision_configs WHERE @accountId IS NULL OR account_id = @accountId ORDER BY account_id, function_name'),
+    putAsyncConfig: db.prepare(
+      `INSERT INTO async_invoke_configs (account_id, function_name, qualifier, config, created_time, last_modified_time)
+       VALUES (@accountId, @functionName, @qualifier, @config, @createdTime, @lastModifiedTime)
+       ON CONFLICT (account_id, function_name, qualifier) DO UPDATE SET config = excluded.config, last_modified_time = excluded.last_modified_time`,
+    ),
+    getAsyncConfig: db.prepare('SELECT * FROM async_invoke_configs WHERE account_id = ? AND function_name = ? AND qualifier = ?'),
+    deleteAsyncConfig: db.prepare('DELETE FROM async_invoke_configs WHERE account_id = ? AND function_name = ? AND qualifier = ?'),
+    listAsyncConfigs: db.prepare('SELECT * FROM async_invoke_configs WHERE account_id = ? ORDER BY function_name, qualifier'),
     listFunctions: db.prepare(
       `SELECT * FROM functions WHERE account_id = @accountId AND function_name > @after
          AND substr(function_name, 1, length(@prefix)) = @prefix
@@ -238,6 +260,24 @@ export function createSqliteMetadataStore(file: string): MetadataStore {
     },
     listConcurrencyConfigs(accountId) {
       return (stmt.listConcurrency.all(accountId) as { function_name: string; reserved_concurrency: number }[]).map((r) => ({ functionName: r.function_name, reservedConcurrency: r.reserved_concurrency }));
+    },
+    putAsyncInvokeConfig(record) {
+      try {
+        stmt.putAsyncConfig.run({ ...record, config: JSON.stringify(record.config) });
+      } catch (e: unknown) {
+        if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw new PlatformError('FunctionNotFound', `function '${record.functionName}' does not exist`, { cause: e });
+        throw e;
+      }
+    },
+    getAsyncInvokeConfig(accountId, functionName, qualifier) {
+      const r = stmt.getAsyncConfig.get(accountId, functionName, qualifier) as AsyncInvokeConfigRow | undefined;
+      return r && toAsyncInvokeConfig(r);
+    },
+    deleteAsyncInvokeConfig(accountId, functionName, qualifier) {
+      return stmt.deleteAsyncConfig.run(accountId, functionName, qualifier).changes > 0;
+    },
+    listAsyncInvokeConfigs(accountId) {
+      return (stmt.listAsyncConfigs.all(accountId) as AsyncInvokeConfigRow[]).map(toAsyncInvokeConfig);
     },
     close() {
       if (db.open) db.close();
