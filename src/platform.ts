@@ -15,7 +15,7 @@ import { coerceError } from './errors/index.js';
 import { EventBus } from './events/event-bus.js';
 import { createCodeCache, createCodeUrlSigner, createFunctionService, type FunctionService } from './functions/index.js';
 import { createAccountService, createSignatureVerifier, NonceCache, type AccountService, type NewAccount } from './iam/index.js';
-import { createInvokeService } from './invoke/index.js';
+import { createAsyncConfigService, createAsyncDispatcher, createAsyncInvoker, createAsyncTaskService, createInvokeService } from './invoke/index.js';
 import { createFileFunctionLogSink } from './observability/function-logs.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
@@ -26,6 +26,7 @@ import { createAdmission, createConcurrencyConfigService } from './quotas/index.
 import { createScheduler, type Scheduler } from './scheduler/index.js';
 import { createFsBlobStore } from './store/blob/fs-blob-store.js';
 import { createSqliteMetadataStore } from './store/sqlite/sqlite-metadata-store.js';
+import { createSqliteQueue } from './store/sqlite/sqlite-queue.js';
 import type { MetadataStore } from './store/types.js';
 import { createSystemClock, type Clock } from './time/clock.js';
 import { createVpcService } from './vpc/index.js';
@@ -126,6 +127,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     await vpcs.restore();
     const functions = createFunctionService({ store, blobs, codeCache, clock, config, codeUrls, isolationWarning: notIsolated });
     const concurrency = createConcurrencyConfigService({ store, functions, maxInstancesPerAccount: config.maxInstancesPerAccount });
+    const asyncConfigs = createAsyncConfigService({ store, functions, clock, region: config.region });
     const admission = createAdmission({
       clock, reservations: concurrency.reservations,
       limits: {
@@ -143,9 +145,16 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     functions.onChange((change) => scheduler.onFunctionChange(change));
     provision.start();
     const invoke = createInvokeService({ functions, scheduler });
+    const queue = createSqliteQueue(path.join(config.dataDir, 'queue.db'));
+    closers.push(() => queue.close());
+    const dispatcher = createAsyncDispatcher({ queue, functions, scheduler, asyncConfigs, clock, events, logger, config });
+    closers.push(() => dispatcher.close());
+    const asyncInvoker = createAsyncInvoker({ functions, asyncConfigs, queue, clock, events, config, onEnqueued: () => dispatcher.notify() });
+    const asyncTasks = createAsyncTaskService({ queue, functions, clock, events, abortAttempt: (eventId) => dispatcher.abort(eventId) });
+    dispatcher.start();
 
     const metrics = createMetrics(events);
-    const router = createRouter({ functions, invoke, vpcs, scheduler, concurrency, provision, metrics, sandbox: driver, codeUrls, blobs, clock, config });
+    const router = createRouter({ functions, invoke, asyncInvoker, asyncTasks, asyncCounts: () => queue.counts(), vpcs, scheduler, concurrency, asyncConfigs, provision, metrics, sandbox: driver, codeUrls, blobs, clock, config });
     const signatures = createSignatureVerifier({ threads: config.signatureThreads, logger });
     closers.push(() => signatures.close());
     const authenticator = createAuthenticator({ accounts, nonces: new NonceCache(2 * config.signatureMaxSkewMs), signatures, clock, config });

@@ -1,7 +1,7 @@
 /** @module api — the access service: listeners, authentication, routes and error answers. */
 import type { ResolvedConfig } from '../config/index.js';
 import type { CodeUrlSigner, FunctionService } from '../functions/index.js';
-import type { InvokeService } from '../invoke/index.js';
+import type { AsyncConfigService, AsyncInvoker, AsyncTaskService, InvokeService } from '../invoke/index.js';
 import type { BlobStore } from '../store/types.js';
 import type { Clock } from '../time/clock.js';
 import type { RouteHandler } from './context.js';
@@ -9,10 +9,13 @@ import { Router } from './router.js';
 import { codeDownloadRoutes } from './routes/code-download-routes.js';
 import { functionRoutes } from './routes/function-routes.js';
 import { concurrencyRoutes } from './routes/concurrency-routes.js';
+import { asyncConfigRoutes } from './routes/async-config-routes.js';
 import { instanceRoutes } from './routes/instance-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
 import { provisionRoutes } from './routes/provision-routes.js';
 import { invokeRoutes } from './routes/invoke-routes.js';
+import { asyncTaskRoutes } from './routes/async-task-routes.js';
+import type { QueueCounts } from '../store/queue.js';
 import { vpcRoutes } from './routes/vpc-routes.js';
 import { execRoutes } from './routes/exec-routes.js';
 import type { UpgradeRoute } from './upgrade-handler.js';
@@ -34,11 +37,11 @@ export { encodeLogTail } from './routes/invoke-routes.js';
 
 /** The route table of every operation openfc serves. */
 export function createRouter(deps: {
-  functions: FunctionService; invoke: InvokeService; vpcs: VpcService; scheduler: Scheduler; concurrency: ConcurrencyConfigService; provision: ProvisionService; metrics: Metrics; sandbox: { name: string; isIsolated: boolean };
+  functions: FunctionService; invoke: InvokeService; asyncInvoker: AsyncInvoker; asyncTasks: AsyncTaskService; asyncCounts: () => Promise<QueueCounts>; vpcs: VpcService; scheduler: Scheduler; concurrency: ConcurrencyConfigService; asyncConfigs: AsyncConfigService; provision: ProvisionService; metrics: Metrics; sandbox: { name: string; isIsolated: boolean };
   codeUrls: CodeUrlSigner; blobs: BlobStore; clock: Clock; config: ResolvedConfig;
 }): Router<RouteHandler> {
   const router = new Router<RouteHandler>();
-  for (const r of [...functionRoutes(deps.functions, deps.config), ...invokeRoutes(deps.invoke, deps.config), ...instanceRoutes(deps), ...metricsRoutes(deps), ...concurrencyRoutes(deps.concurrency), ...provisionRoutes(deps.provision), ...vpcRoutes(deps.vpcs), ...codeDownloadRoutes(deps)]) router.add(r);
+  for (const r of [...functionRoutes(deps.functions, deps.config), ...invokeRoutes(deps.invoke, deps.asyncInvoker, deps.config), ...asyncTaskRoutes(deps.asyncTasks), ...instanceRoutes(deps), ...metricsRoutes(deps), ...concurrencyRoutes(deps.concurrency), ...asyncConfigRoutes(deps.asyncConfigs), ...provisionRoutes(deps.provision), ...vpcRoutes(deps.vpcs), ...codeDownloadRoutes(deps)]) router.add(r);
   return router;
 }
 

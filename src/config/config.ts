@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { invalidArgument } from '../errors/index.js';
-import { MAX_CODE_ENTRIES, MAX_CODE_UNPACKED_BYTES, MAX_CODE_ZIP_BASE64_BYTES, MAX_SYNC_PAYLOAD_BYTES } from './limits.js';
+import { MAX_ASYNC_PAYLOAD_BYTES, MAX_CODE_ENTRIES, MAX_CODE_UNPACKED_BYTES, MAX_CODE_ZIP_BASE64_BYTES, MAX_SYNC_PAYLOAD_BYTES } from './limits.js';
 
 export const SANDBOX_DRIVER_NAMES = ['auto', 'linux', 'process'] as const;
 export type SandboxDriverName = (typeof SANDBOX_DRIVER_NAMES)[number];
@@ -79,6 +79,24 @@ export interface ResolvedConfig {
   nodeMemoryCommitRatio: number;
   /** How long an invocation waits for a slot when quotas or capacity refuse a new instance, before 429/503. @default 500 */
   slotWaitMs: number;
+  /** Async invocation payload limit (FC: 128 KB). @default 131072 */
+  maxAsyncPayloadBytes: number;
+  /** Async attempts this node runs at once, over all accounts. @default 64 */
+  asyncDispatchConcurrency: number;
+  /** How often the dispatcher looks for due retries, expired leases and other nodes' events. @default 1000 */
+  asyncPollIntervalMs: number;
+  /** The lease a claim takes; an attempt of a function with a longer timeout renews it to timeout + margin. @default 60000 */
+  asyncClaimLeaseMs: number;
+  /** How much longer than the function timeout an attempt's lease lasts. @default 10000 */
+  asyncLeaseMarginMs: number;
+  /** First retry delay of the binary exponential backoff (doubles per attempt). @default 500 */
+  asyncBackoffBaseMs: number;
+  /** Longest retry delay. @default 300000 (5 min) */
+  asyncBackoffCapMs: number;
+  /** Settled async events (and so async tasks) are kept this long, then purged. @default 604800000 (7 days) */
+  asyncRetentionMs: number;
+  /** How long an HTTP destination may take to answer a delivery. @default 10000 */
+  asyncHttpDestinationTimeoutMs: number;
   /** Platform log level. @default "info" */
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -116,6 +134,15 @@ export const DEFAULT_CONFIG: ResolvedConfig = {
   maxMemoryMbPerAccount: 300 * 1024,
   nodeMemoryCommitRatio: 0.9,
   slotWaitMs: 500,
+  maxAsyncPayloadBytes: MAX_ASYNC_PAYLOAD_BYTES,
+  asyncDispatchConcurrency: 64,
+  asyncPollIntervalMs: 1000,
+  asyncClaimLeaseMs: 60_000,
+  asyncLeaseMarginMs: 10_000,
+  asyncBackoffBaseMs: 500,
+  asyncBackoffCapMs: 5 * 60 * 1000,
+  asyncRetentionMs: 7 * 24 * 60 * 60 * 1000,
+  asyncHttpDestinationTimeoutMs: 10_000,
   logLevel: 'info',
 };
 
@@ -140,12 +167,21 @@ export const ENV_VARS: Record<string, keyof ResolvedConfig> = {
   OPENFC_MAX_MEMORY_MB_PER_ACCOUNT: 'maxMemoryMbPerAccount',
   OPENFC_NODE_MEMORY_COMMIT_RATIO: 'nodeMemoryCommitRatio',
   OPENFC_SLOT_WAIT_MS: 'slotWaitMs',
+  OPENFC_ASYNC_DISPATCH_CONCURRENCY: 'asyncDispatchConcurrency',
+  OPENFC_ASYNC_POLL_INTERVAL_MS: 'asyncPollIntervalMs',
+  OPENFC_ASYNC_CLAIM_LEASE_MS: 'asyncClaimLeaseMs',
+  OPENFC_ASYNC_LEASE_MARGIN_MS: 'asyncLeaseMarginMs',
+  OPENFC_ASYNC_BACKOFF_BASE_MS: 'asyncBackoffBaseMs',
+  OPENFC_ASYNC_BACKOFF_CAP_MS: 'asyncBackoffCapMs',
+  OPENFC_ASYNC_RETENTION_MS: 'asyncRetentionMs',
 };
 
 const NUMERIC_KEYS = new Set<keyof ResolvedConfig>([
   'httpsPort', 'httpPort', 'idleTimeoutMs', 'instanceStartTimeoutMs', 'maxSyncPayloadBytes', 'maxCodeZipBase64Bytes',
   'maxCodeUnpackedBytes', 'maxCodeEntries', 'codeUrlTtlMs', 'signatureMaxSkewMs', 'coldStartBoostMs', 'freezeAfterIdleMs', 'stemCellPoolSize', 'stemCellRefillDelayMs', 'signatureThreads',
   'maxInstancesPerAccount', 'scaleOutPerMinute', 'maxVcpuPerAccount', 'maxMemoryMbPerAccount', 'nodeMemoryCommitRatio', 'slotWaitMs', 'maxInstanceLifetimeMs',
+  'maxAsyncPayloadBytes', 'asyncDispatchConcurrency', 'asyncPollIntervalMs', 'asyncClaimLeaseMs', 'asyncLeaseMarginMs', 'asyncBackoffBaseMs', 'asyncBackoffCapMs',
+  'asyncRetentionMs', 'asyncHttpDestinationTimeoutMs',
 ]);
 
 function checkPort(name: string, v: number, allowDisabled: boolean): void {
@@ -171,6 +207,10 @@ export function resolveConfig(options: PlatformOptions = {}, env: NodeJS.Process
   for (const key of ['maxInstancesPerAccount', 'scaleOutPerMinute', 'maxVcpuPerAccount', 'maxMemoryMbPerAccount', 'slotWaitMs'] as const) {
     if (!(config[key] >= 0)) throw invalidArgument(`${key} must be zero or more, got ${config[key]}`);
   }
+  for (const key of ['asyncDispatchConcurrency', 'asyncPollIntervalMs', 'asyncClaimLeaseMs', 'asyncBackoffBaseMs', 'asyncBackoffCapMs', 'asyncRetentionMs', 'asyncHttpDestinationTimeoutMs', 'maxAsyncPayloadBytes'] as const) {
+    if (!(Number.isInteger(config[key]) && config[key] >= 1)) throw invalidArgument(`${key} must be a whole number of at least 1, got ${config[key]}`);
+  }
+  if (!(Number.isInteger(config.asyncLeaseMarginMs) && config.asyncLeaseMarginMs >= 0)) throw invalidArgument(`asyncLeaseMarginMs must be a whole number of 0 or more, got ${config.asyncLeaseMarginMs}`);
   if (!(config.nodeMemoryCommitRatio > 0 && config.nodeMemoryCommitRatio <= 1)) throw invalidArgument(`nodeMemoryCommitRatio must be above 0 and at most 1, got ${config.nodeMemoryCommitRatio}`);
   for (const key of ['instanceBandwidth', 'performanceInstanceBandwidth'] as const) {
     if (!/^\d+(\.\d+)?[kmgt]?(bit|bps)$/i.test(config[key])) throw invalidArgument(`${key} must be a tc rate such as 1gbit or 500mbit, got '${config[key]}'`);

@@ -19,6 +19,14 @@ export interface EventMap {
   'invocation:waited': { accountId: string; functionName: string; outcome: 'slot' | 'instance' };
   /** An invocation was refused a slot (quota, rate or node capacity) after its bounded wait. */
   'invocation:throttled': { accountId: string; functionName: string; code: 'ResourceThrottled' | 'ResourceExhausted' };
+  /** An async event was stored durably (its 202 is on its way). */
+  'async:enqueued': { eventId: string; accountId: string; functionName: string; taskId?: string };
+  /** An async attempt failed and the event waits for another, at `visibleAt`. */
+  'async:retrying': { eventId: string; accountId: string; functionName: string; cause: 'function-error' | 'system-error'; visibleAt: number; errorMessage: string };
+  /** An async event (or a destination delivery) reached its end. */
+  'async:settled': { eventId: string; accountId: string; functionName: string; kind: 'invoke' | 'http-destination'; status: 'Succeeded' | 'Failed' | 'Stopped' | 'Expired' | 'Invalid'; attempts: number; taskId?: string };
+  /** A dispatcher lost an attempt (crashed, or took longer than its lease): the event runs again. */
+  'lease:expired': { eventId: string };
 }
 
 export type EventName = keyof EventMap;

@@ -5,7 +5,7 @@
  */
 import type { ResolvedConfig } from '../../config/index.js';
 import { invalidArgument } from '../../errors/index.js';
-import type { InvokeService } from '../../invoke/index.js';
+import type { AsyncInvoker, InvokeService } from '../../invoke/index.js';
 import type { RouteHandler } from '../context.js';
 import type { Route } from '../router.js';
 
@@ -22,15 +22,25 @@ export function encodeLogTail(log: string): string {
   return bytes.toString('base64');
 }
 
-export function invokeRoutes(invoke: InvokeService, config: ResolvedConfig): Route<RouteHandler>[] {
+/** `x-fc-invocation-type` values: `Task` (used by FC tooling) is `Async` with task tracking when the config enables it. */
+const ASYNC_TYPES = new Set(['Async', 'Task']);
+
+export function invokeRoutes(invoke: InvokeService, asyncInvoker: AsyncInvoker, config: ResolvedConfig): Route<RouteHandler>[] {
   return [
     {
       method: 'POST', pattern: '/2023-03-30/functions/:functionName/invocations', action: 'InvokeFunction', bodyLimitBytes: config.maxSyncPayloadBytes,
       handler: async (ctx) => {
         const type = ctx.req.headers['x-fc-invocation-type'] ?? 'Sync';
-        if (type !== 'Sync') {
-          throw invalidArgument(`x-fc-invocation-type '${String(type)}' is not available in this version of openfc; use Sync`);
+        if (typeof type === 'string' && ASYNC_TYPES.has(type)) {
+          const taskHeader = ctx.req.headers['x-fc-async-task-id'];
+          const queued = await asyncInvoker.invokeAsync({
+            accountId: ctx.principal.accountId, functionName: ctx.params.functionName!, qualifier: ctx.query.get('qualifier'), requestId: ctx.requestId, event: ctx.body,
+            ...(typeof taskHeader === 'string' && taskHeader !== '' && { taskId: taskHeader }),
+          });
+          const headers: Record<string, string> = queued.taskId !== undefined ? { 'x-fc-async-task-id': queued.taskId } : {};
+          return { status: 202, headers };
         }
+        if (type !== 'Sync') throw invalidArgument(`x-fc-invocation-type must be Sync, Async or Task, got '${String(type)}'`);
         const logType = ctx.req.headers['x-fc-log-type'] ?? 'None';
         if (logType !== 'Tail' && logType !== 'None') throw invalidArgument(`x-fc-log-type must be Tail or None, got '${String(logType)}'`);
         const { fn, outcome } = await invoke.invokeSync({
