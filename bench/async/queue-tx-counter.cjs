@@ -1,44 +1,28 @@
-// Preloaded into `openfc serve` by bench/async/run.ts (`node --require`): counts the transactions
-// (so the commits and WAL fsyncs) of the async queue's database, to report the group-commit batch
-// size. It wraps better-sqlite3's `Database#transaction` for files named queue.db; a transaction
-// whose first argument is an array is an enqueue batch (sqlite-queue.ts `insertBatch`), one whose
-// first argument has `owner` is a claim, a number is lease recovery, anything else a settle or retry. On SIGUSR2 it writes the counts to
-// $BENCH_QUEUE_TX_COUNTER_FILE. The cost is one extra function call per transaction.
+// Preloaded into `openfc serve` by bench/async/run.ts (`node --require`): counts the commits (so the
+// WAL fsyncs) of the async queue's database, to report the group-commit batch size. The queue runs
+// every write of one event-loop turn (enqueues, claims, settles, retries, renewals) in one outer
+// transaction (sqlite-queue.ts `commitAll`, called with the array of writes); each write is a nested
+// transaction (a savepoint, no fsync). So: an outer transaction is one commit, and its array's length
+// is the number of writes it carried. On SIGUSR2 it writes the counts to $BENCH_QUEUE_TX_COUNTER_FILE.
+// The field names are the ones run.ts reads: enqueueTx = commits, enqueuedEvents = writes in them.
 'use strict';
 const fs = require('fs');
 const Database = require('better-sqlite3');
 
 const file = process.env.BENCH_QUEUE_TX_COUNTER_FILE;
-const counts = {
-  /** Enqueue transactions (one fsync each) and the events they stored. */
-  enqueueTx: 0, enqueuedEvents: 0,
-  /** Claim transactions that leased at least one event (the others write nothing). */
-  claimTx: 0, claimedEvents: 0,
-  /** Lease recovery on every dispatcher poll (writes only when a lease expired). */
-  recoverTx: 0,
-  /** Settle, retry, stop: one per call. */
-  otherTx: 0,
-};
+const counts = { enqueueTx: 0, enqueuedEvents: 0, claimTx: 0, claimedEvents: 0, recoverTx: 0, otherTx: 0 };
 
 const transaction = Database.prototype.transaction;
 Database.prototype.transaction = function (fn) {
   const tx = transaction.call(this, fn);
   if (!/(^|\/)queue\.db$/.test(this.name)) return tx;
+  const db = this;
   const counted = function (...args) {
-    const first = args[0];
+    const isOuter = !db.inTransaction;
     const out = tx.apply(this, args);
-    if (Array.isArray(first)) {
+    if (isOuter) {
       counts.enqueueTx++;
-      counts.enqueuedEvents += first.length;
-    } else if (first && typeof first === 'object' && 'owner' in first) {
-      if (Array.isArray(out) && out.length) {
-        counts.claimTx++;
-        counts.claimedEvents += out.length;
-      }
-    } else if (typeof first === 'number') {
-      counts.recoverTx++;
-    } else {
-      counts.otherTx++;
+      counts.enqueuedEvents += Array.isArray(args[0]) ? args[0].length : 1;
     }
     return out;
   };

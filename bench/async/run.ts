@@ -215,8 +215,8 @@ async function enqueueWindow(scenario: string, serve: BenchServe & { counterFile
     serverCpuUsPerEvent: (server.reduce((a, p) => a + p.cpuMs, 0) * 1000) / t.requests, loadgenCpuUsPerEvent: (loadCpu.user + loadCpu.system) / t.requests,
     otherCpuPercent: otherCpuPercent(busy, server.reduce((a, p) => a + p.cpuMs, 0) + (loadCpu.user + loadCpu.system) / 1000, t.seconds),
   };
-  console.error(`  ${scenario}: ${row.eventsPerSecond.toFixed(0)} events/s, 202 p50 ${row.p50.toFixed(2)} ms, p99 ${row.p99.toFixed(2)} ms; ${enqueueTx} enqueue commits (mean batch ${row.meanBatch.toFixed(1)}), ` +
-    `${row.claimTx} claim + ${row.settleTx} settle commits, ${row.settledInWindow} settled; CPU/event: server ${row.serverCpuUsPerEvent.toFixed(0)} µs, load generator ${row.loadgenCpuUsPerEvent.toFixed(0)} µs; other processes ${row.otherCpuPercent.toFixed(0)} % of the machine`);
+  console.error(`  ${scenario}: ${row.eventsPerSecond.toFixed(0)} events/s, 202 p50 ${row.p50.toFixed(2)} ms, p99 ${row.p99.toFixed(2)} ms; ${enqueueTx} queue commits (mean ${row.meanBatch.toFixed(1)} writes each), ` +
+    `${row.settledInWindow} settled; CPU/event: server ${row.serverCpuUsPerEvent.toFixed(0)} µs, load generator ${row.loadgenCpuUsPerEvent.toFixed(0)} µs; other processes ${row.otherCpuPercent.toFixed(0)} % of the machine`);
   for (const p of server) if (p.cpuMs > 0) console.error(`    ${((p.cpuMs * 1000) / t.requests).toFixed(0).padStart(5)} µs/event  ${p.command}`);
   return row;
 }

@@ -104,7 +104,8 @@ export function createSqliteQueue(file: string): Queue {
     byEventId: db.prepare('SELECT * FROM async_events WHERE event_id = ?'),
     byTask: db.prepare('SELECT * FROM async_events WHERE account_id = ? AND function_name = ? AND task_id = ?'),
     bump: db.prepare('UPDATE queue_counters SET value = value + ? WHERE name = ?'),
-    readyKeys: db.prepare('SELECT queue_key, MIN(visible_at) AS v FROM async_events WHERE is_ready = 1 AND visible_at <= ? GROUP BY queue_key ORDER BY v'),
+    /** The next queue key with ready events after `?`, and its earliest visibleAt: one index seek (a skip-scan step). */
+    nextReadyKey: db.prepare('SELECT queue_key, visible_at FROM async_events WHERE is_ready = 1 AND queue_key > ? ORDER BY queue_key, visible_at LIMIT 1'),
     ready: db.prepare('SELECT seq, event_id, account_id, function_name FROM async_events WHERE is_ready = 1 AND queue_key = ? AND visible_at <= ? ORDER BY visible_at, seq'),
     lease: db.prepare(
       `UPDATE async_events SET status = 'Running', is_ready = 0, lease_owner = @owner, lease_token = @token, lease_until = @leaseUntil,
@@ -165,27 +166,49 @@ export function createSqliteQueue(file: string): Queue {
     if (added) stmt.bump.run(added, 'enqueued');
     return out;
   }
-  const insertBatch = db.transaction((events: readonly NewAsyncEvent[]) => insertMany(events));
 
-  // Group commit: every enqueue of one event-loop turn goes into one transaction.
-  let pending: { events: readonly NewAsyncEvent[]; resolve: (r: EnqueueResult[]) => void; reject: (e: unknown) => void }[] = [];
+  // Group commit: every write of one event-loop turn (enqueues, claims, settles, retries, renewals)
+  // runs in one transaction, so they share one fsync. Each write is its own savepoint inside it
+  // (better-sqlite3 nests transactions), so one that fails undoes only itself.
+  let pending: { run: () => unknown; resolve: (v: never) => void; reject: (e: unknown) => void }[] = [];
   let isFlushScheduled = false;
   let isClosed = false;
+  const commitAll = db.transaction((ops: typeof pending) =>
+    ops.map((op) => {
+      try {
+        return { ok: true as const, value: db.transaction(op.run)() };
+      } catch (e: unknown) {
+        return { ok: false as const, error: e };
+      }
+    }),
+  );
   function flush(): void {
     isFlushScheduled = false;
-    const batch = pending;
+    const ops = pending;
     pending = [];
-    if (batch.length === 0) return;
+    if (ops.length === 0) return;
+    let results: ReturnType<typeof commitAll>;
     try {
-      const results = insertBatch(batch.flatMap((b) => b.events));
-      let i = 0;
-      for (const b of batch) {
-        b.resolve(results.slice(i, i + b.events.length));
-        i += b.events.length;
-      }
+      results = commitAll(ops);
     } catch (e: unknown) {
-      for (const b of batch) b.reject(e);
+      for (const op of ops) op.reject(e);
+      return;
     }
+    ops.forEach((op, i) => {
+      const r = results[i]!;
+      if (r.ok) op.resolve(r.value as never);
+      else op.reject(r.error);
+    });
+  }
+  function write<T>(run: () => T): Promise<T> {
+    if (isClosed) return Promise.reject(new Error('the queue is closed'));
+    return new Promise<T>((resolve, reject) => {
+      pending.push({ run, resolve: resolve as (v: never) => void, reject });
+      if (!isFlushScheduled) {
+        isFlushScheduled = true;
+        setImmediate(flush);
+      }
+    });
   }
 
   const claimTx = db.transaction((input: Parameters<Queue['claim']>[0]): ClaimedEvent[] => {
@@ -285,43 +308,26 @@ export function createSqliteQueue(file: string): Queue {
 
   return {
     enqueue(events) {
-      ensureOpen();
-      return new Promise((resolve, reject) => {
-        pending.push({ events, resolve, reject });
-        if (!isFlushScheduled) {
-          isFlushScheduled = true;
-          setImmediate(flush);
-        }
-      });
+      return write(() => insertMany(events));
     },
     async readyQueueKeys(now) {
       ensureOpen();
-      return (stmt.readyKeys.all(now) as { queue_key: string }[]).map((r) => r.queue_key);
+      // One seek per queue key, however many events wait: the cost follows the number of accounts, not the backlog.
+      const ready: { key: string; at: number }[] = [];
+      for (let key = ''; ; ) {
+        const r = stmt.nextReadyKey.get(key) as { queue_key: string; visible_at: number } | undefined;
+        if (!r) break;
+        if (r.visible_at <= now) ready.push({ key: r.queue_key, at: r.visible_at });
+        key = r.queue_key;
+      }
+      return ready.sort((a, b) => a.at - b.at).map((r) => r.key);
     },
-    async claim(input) {
-      ensureOpen();
-      return claimTx(input);
-    },
-    async renew(eventId, token, leaseUntil) {
-      ensureOpen();
-      return stmt.renew.run(leaseUntil, eventId, token).changes === 1;
-    },
-    async settle(eventId, token, settlement) {
-      ensureOpen();
-      return settleTx(eventId, token, settlement);
-    },
-    async retry(eventId, token, decision) {
-      ensureOpen();
-      return retryTx(eventId, token, decision);
-    },
-    async recoverExpiredLeases(now) {
-      ensureOpen();
-      return recoverTx(now);
-    },
-    async requestStop(accountId, functionName, taskId, now) {
-      ensureOpen();
-      return stopTx(accountId, functionName, taskId, now);
-    },
+    claim: (input) => write(() => claimTx(input)),
+    renew: (eventId, token, leaseUntil) => write(() => stmt.renew.run(leaseUntil, eventId, token).changes === 1),
+    settle: (eventId, token, settlement) => write(() => settleTx(eventId, token, settlement)),
+    retry: (eventId, token, decision) => write(() => retryTx(eventId, token, decision)),
+    recoverExpiredLeases: (now) => write(() => recoverTx(now)),
+    requestStop: (accountId, functionName, taskId, now) => write(() => stopTx(accountId, functionName, taskId, now)),
     async getTask(accountId, functionName, taskId) {
       ensureOpen();
       const row = stmt.byTask.get(accountId, functionName, taskId) as EventRow | undefined;
