@@ -2,17 +2,22 @@
  * @module functions/function-service
  * The function control plane: CreateFunction, GetFunction, ListFunctions, UpdateFunction,
  * DeleteFunction and GetFunctionCode, on top of the MetadataStore, the BlobStore and the code
- * cache. Every change bumps the function's revision and is announced to the scheduler.
+ * cache. Every change bumps the function's revision and is announced to the scheduler. Deploys are
+ * checked against the runtime catalogue and scanned for credentials (`credentialScan`).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { ResolvedConfig } from '../config/index.js';
 import { PlatformError, invalidArgument } from '../errors/index.js';
+import type { AuditLog } from '../exec/index.js';
+import type { Logger } from '../observability/logger.js';
 import type { BlobStore, FunctionRecord, MetadataStore } from '../store/types.js';
 import type { Clock } from '../time/clock.js';
 import { decodeZipFileBase64 } from './code-package.js';
 import type { CodeCache } from './code-cache.js';
 import { CODE_DOWNLOAD_PATH, type CodeUrlSigner } from './code-url.js';
 import { crc64ecma } from './crc64.js';
+import { MAX_SCAN_FILE_BYTES, scanDirectory, scanEnvironment, summarizeFindings, type CredentialFinding, type CredentialScanResult } from './credential-scan.js';
+import { createRuntimeCatalogue, type RuntimeCatalogue } from './runtimes.js';
 import type { FunctionConfig, FunctionView } from './types.js';
 import { pageLimit } from './paging.js';
 import { buildFunctionConfig, validateFunctionName } from './validation.js';
@@ -30,19 +35,43 @@ export interface ListFunctionsQuery {
   nextToken?: string;
 }
 
+/** Per-request extras of CreateFunction and UpdateFunction. */
+export interface DeployOptions {
+  /** Recorded with audit entries. */
+  readonly requestId?: string;
+  /** Called with the credential scan's result when the deploy succeeds (not when scanning is off). */
+  readonly onCredentialScan?: (result: CredentialScanResult) => void;
+}
+
 export interface FunctionService {
-  create(accountId: string, input: Record<string, unknown>): Promise<FunctionView>;
+  create(accountId: string, input: Record<string, unknown>, options?: DeployOptions): Promise<FunctionView>;
   get(accountId: string, functionName: string): FunctionView;
   list(accountId: string, query: ListFunctionsQuery): { functions: FunctionView[]; nextToken?: string };
-  update(accountId: string, functionName: string, input: Record<string, unknown>): Promise<FunctionView>;
+  update(accountId: string, functionName: string, input: Record<string, unknown>, options?: DeployOptions): Promise<FunctionView>;
   delete(accountId: string, functionName: string): void;
   /** A signed download URL for the function's code package, valid for `codeUrlTtlMs`. */
   getCode(accountId: string, functionName: string, endpoint: string): { url: string; checksum: string };
   /** The stored record, from an in-memory cache kept in step with every change. */
   resolve(accountId: string, functionName: string): FunctionRecord;
+  /**
+   * The same service, except that `resolve` refuses (InvalidArgument) a function whose runtime is
+   * in the `invoke-blocked` phase: for the invocation paths.
+   */
+  forInvocation(): FunctionService;
+  /** Runtime phases in force (built-in ones with `runtimePhases` on top). */
+  readonly runtimes: RuntimeCatalogue;
   onChange(fn: (change: FunctionChange) => void): void;
   functionArn(accountId: string, functionName: string): string;
   toView(record: FunctionRecord): FunctionView;
+}
+
+/** A code package stored for a deploy. */
+interface StoredCode {
+  readonly identity: Pick<FunctionRecord, 'codeBlobKey' | 'codeChecksum' | 'codeSize'>;
+  /** Where the package is unpacked. */
+  readonly dir: string;
+  /** This call stored the blob (it was not there already), so a refusal may remove it. */
+  readonly isNew: boolean;
 }
 
 /** FC's time format: ISO 8601 UTC with second precision. */
@@ -59,8 +88,12 @@ export function createFunctionService(deps: {
   codeUrls: CodeUrlSigner;
   /** Set when the sandbox driver does not isolate instances: every Function view carries it in stateReason. */
   isolationWarning?: string;
+  logger?: Logger;
+  /** The control-plane audit log: `credentials.found` entries. */
+  audit?: Pick<AuditLog, 'write'>;
 }): FunctionService {
-  const { store, blobs, codeCache, clock, config, codeUrls } = deps;
+  const { store, blobs, codeCache, clock, config, codeUrls, logger, audit } = deps;
+  const runtimes = createRuntimeCatalogue(config.runtimePhases);
   const stateReason = deps.isolationWarning ?? '';
   const cache = new Map<string, FunctionRecord>();
   const listeners: ((c: FunctionChange) => void)[] = [];
@@ -106,8 +139,8 @@ export function createFunctionService(deps: {
     for (const fn of listeners) fn(change);
   }
 
-  /** Validates, stores and unpacks a code package; returns its identity. */
-  async function storeCode(code: unknown): Promise<{ codeBlobKey: string; codeChecksum: string; codeSize: number }> {
+  /** Validates, stores and unpacks a code package; returns its identity, where it is unpacked, and whether this call stored it. */
+  async function storeCode(code: unknown): Promise<StoredCode> {
     if (typeof code !== 'object' || code === null || Array.isArray(code)) throw invalidArgument('code must be an object with zipFile');
     const c = code as Record<string, unknown>;
     if (c.zipFile === undefined && (c.ossBucketName !== undefined || c.ossObjectName !== undefined)) {
@@ -120,13 +153,64 @@ export function createFunctionService(deps: {
     }
     const existed = await blobs.has(createHash('sha256').update(zip).digest('hex'));
     const { key } = await blobs.put(zip);
+    let dir: string;
     try {
-      await codeCache.ensureUnpacked(key);
+      dir = await codeCache.ensureUnpacked(key);
     } catch (e: unknown) {
       if (!existed) await blobs.delete(key).catch(() => undefined);
       throw e;
     }
-    return { codeBlobKey: key, codeChecksum, codeSize: zip.length };
+    return { identity: { codeBlobKey: key, codeChecksum, codeSize: zip.length }, dir, isNew: !existed };
+  }
+
+  /** Removes a package this request stored, when the deploy is refused after storing it. */
+  async function discardCode(code: StoredCode | undefined): Promise<void> {
+    if (!code?.isNew) return;
+    await codeCache.remove(code.identity.codeBlobKey).catch(() => undefined);
+    await blobs.delete(code.identity.codeBlobKey).catch(() => undefined);
+  }
+
+  /** The environment variables' findings, when the request sets them and scanning is on. */
+  function scanEnv(env: Record<string, string> | undefined): CredentialFinding[] {
+    return config.credentialScan !== 'off' && env ? scanEnvironment(env) : [];
+  }
+
+  /**
+   * Scans what the request sends for credentials: `envFindings` from {@link scanEnv}, and the code
+   * package when given. A find is logged and audited without the secret, then reported (`warn`) or
+   * refused with CredentialsInCode after discarding a package this request stored (`refuse`).
+   * Callers refuse environment findings before storing any code, so a package is only ever
+   * discarded for its own findings, which any concurrent deploy of the same package shares.
+   */
+  async function screenCredentials(
+    target: { accountId: string; functionName: string; operation: 'CreateFunction' | 'UpdateFunction' },
+    envFindings: CredentialFinding[],
+    code: StoredCode | undefined,
+    options: DeployOptions | undefined,
+  ): Promise<void> {
+    if (config.credentialScan === 'off') return;
+    const scanned = code ? await scanDirectory(code.dir) : { findings: [], skipped: [], scannedFiles: 0, scannedBytes: 0, maxFileBytes: MAX_SCAN_FILE_BYTES };
+    const result: CredentialScanResult = { ...scanned, findings: [...envFindings, ...scanned.findings] };
+    const scope = { ...target, ...(options?.requestId && { requestId: options.requestId }) };
+    if (result.skipped.length > 0) {
+      logger?.warn('credential scan skipped files larger than its limit', { ...scope, skipped: result.skipped });
+    }
+    if (result.findings.length > 0) {
+      const outcome = config.credentialScan === 'refuse' ? 'refused' : 'warned';
+      const findings = result.findings.map((f: CredentialFinding) => ({ location: f.location, line: f.line, kind: f.kind, masked: f.masked }));
+      logger?.warn('credentials found in a deploy', { ...scope, outcome, findings });
+      audit?.write('credentials.found', { ...scope, outcome, findings });
+      if (outcome === 'refused') {
+        await discardCode(code);
+        throw new PlatformError(
+          'CredentialsInCode',
+          `the deploy was refused because it contains credentials (${summarizeFindings(result.findings)}); ` +
+            'remove them and give the function a role (context.credentials) or a secret store instead',
+          { fields: { findings } },
+        );
+      }
+    }
+    options?.onCredentialScan?.(result);
   }
 
   function resolve(accountId: string, functionName: string): FunctionRecord {
@@ -140,23 +224,30 @@ export function createFunctionService(deps: {
     return r;
   }
 
-  return {
+
+  const service: FunctionService = {
     functionArn,
     toView,
     resolve,
+    runtimes,
+    forInvocation: () => invocable,
     onChange(fn) {
       listeners.push(fn);
     },
-    async create(accountId, input) {
+    async create(accountId, input, options) {
       const functionName = validateFunctionName(input.functionName);
       if (store.getFunction(accountId, functionName)) throw new PlatformError('FunctionAlreadyExists', `function '${functionName}' already exists`);
-      const fnConfig = buildFunctionConfig(input, undefined);
+      const fnConfig = buildFunctionConfig(input, undefined, runtimes);
       checkVpcConfig(accountId, fnConfig);
       if (input.code === undefined) throw invalidArgument('code is required: send the code package as code.zipFile (base64 of a zip)');
+      const target = { accountId, functionName, operation: 'CreateFunction' } as const;
+      const envFindings = scanEnv(fnConfig.environmentVariables);
+      if (envFindings.length > 0 && config.credentialScan === 'refuse') await screenCredentials(target, envFindings, undefined, options);
       const code = await storeCode(input.code);
+      await screenCredentials(target, envFindings, code, options);
       const now = fcTime(clock.now());
       const record: FunctionRecord = {
-        accountId, functionName, functionId: randomUUID(), revision: 1, config: fnConfig, ...code, createdTime: now, lastModifiedTime: now,
+        accountId, functionName, functionId: randomUUID(), revision: 1, config: fnConfig, ...code.identity, createdTime: now, lastModifiedTime: now,
       };
       store.createFunction(record);
       cache.set(cacheKey(accountId, functionName), record);
@@ -171,15 +262,20 @@ export function createFunctionService(deps: {
       const page = store.listFunctions(accountId, { prefix: query.prefix || undefined, limit, nextToken: query.nextToken || undefined });
       return { functions: page.items.map(toView), ...(page.nextToken && { nextToken: page.nextToken }) };
     },
-    async update(accountId, functionName, input) {
+    async update(accountId, functionName, input, options) {
       validateFunctionName(functionName);
       const current = store.getFunction(accountId, functionName);
       if (!current) throw notFound(functionName);
       if (input.functionName !== undefined && input.functionName !== functionName) throw invalidArgument('functionName cannot be changed');
-      const fnConfig = buildFunctionConfig(input, current.config as FunctionConfig);
+      const fnConfig = buildFunctionConfig(input, current.config as FunctionConfig, runtimes);
       checkVpcConfig(accountId, fnConfig);
+      const target = { accountId, functionName, operation: 'UpdateFunction' } as const;
+      const isEnvSent = input.environmentVariables !== undefined && input.environmentVariables !== null;
+      const envFindings = scanEnv(isEnvSent ? fnConfig.environmentVariables : undefined);
+      if (envFindings.length > 0 && config.credentialScan === 'refuse') await screenCredentials(target, envFindings, undefined, options);
       const code = input.code !== undefined ? await storeCode(input.code) : undefined;
-      const record: FunctionRecord = { ...current, ...code, config: fnConfig, revision: current.revision + 1, lastModifiedTime: fcTime(clock.now()) };
+      await screenCredentials(target, envFindings, code, options);
+      const record: FunctionRecord = { ...current, ...code?.identity, config: fnConfig, revision: current.revision + 1, lastModifiedTime: fcTime(clock.now()) };
       store.updateFunction(record, current.revision);
       cache.set(cacheKey(accountId, functionName), record);
       announce({ accountId, functionName, revision: record.revision });
@@ -197,6 +293,16 @@ export function createFunctionService(deps: {
       return { url: endpoint + path, checksum: r.codeChecksum };
     },
   };
+  const invocable: FunctionService = {
+    ...service,
+    resolve(accountId, functionName) {
+      const r = resolve(accountId, functionName);
+      runtimes.check(String((r.config as FunctionConfig).runtime), 'invoke');
+      return r;
+    },
+    forInvocation: () => invocable,
+  };
+  return service;
 }
 
 export { CODE_DOWNLOAD_PATH };

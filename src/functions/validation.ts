@@ -6,7 +6,7 @@
  */
 import * as L from '../config/limits.js';
 import { invalidArgument } from '../errors/index.js';
-import { KNOWN_FC_RUNTIMES, RUNTIMES, supportedRuntimeIds } from './runtimes.js';
+import { RUNTIMES, createRuntimeCatalogue, supportedRuntimeIds, type RuntimeCatalogue } from './runtimes.js';
 import type { FunctionConfig, LifecycleHook } from './types.js';
 
 export const FUNCTION_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
@@ -37,16 +37,20 @@ export function validateFunctionName(name: unknown, field = 'functionName'): str
   return name;
 }
 
-function validateRuntime(v: unknown, isCreate: boolean): string {
+/** The catalogue with FC's published phases and no overrides. */
+const BUILT_IN_CATALOGUE = createRuntimeCatalogue();
+
+/**
+ * Checks the runtime a function will have. A function that keeps its runtime is checked as an
+ * update; one that gets a new runtime (or a new function) as a create, so moving a function onto
+ * a create-blocked runtime is refused and moving it off a blocked one (migrating) is not.
+ */
+function validateRuntime(v: unknown, previous: string | undefined, catalogue: RuntimeCatalogue): string {
   if (typeof v !== 'string' || !v) throw invalidArgument('runtime is required');
-  const info = RUNTIMES[v];
-  if (!info) {
-    const why = KNOWN_FC_RUNTIMES.includes(v) ? 'is not supported by openfc yet' : 'is not a valid runtime';
-    throw invalidArgument(`runtime '${v}' ${why}; supported: ${supportedRuntimeIds().join(', ')}`);
-  }
-  if (info.phase === 'create-and-update-blocked' || (isCreate && info.phase === 'create-blocked')) {
-    throw invalidArgument(`runtime '${v}' is deprecated: functions can no longer be ${isCreate ? 'created' : 'updated'} with it`);
-  }
+  const supported = supportedRuntimeIds().join(', ');
+  if (!catalogue.get(v)) throw invalidArgument(`runtime '${v}' is not a valid runtime; supported: ${supported}`);
+  catalogue.check(v, v === previous ? 'update' : 'create');
+  if (!RUNTIMES[v]) throw invalidArgument(`runtime '${v}' is not supported by openfc yet; supported: ${supported}`);
   return v;
 }
 
@@ -112,10 +116,10 @@ function validateTags(v: unknown): { Key: string; Value: string }[] {
  * Applies `input` over `base` (the stored config on update, nothing on create), validating every
  * field present. Empty arrays and objects clear a field, as FC tools expect.
  */
-export function buildFunctionConfig(input: Record<string, unknown>, base: FunctionConfig | undefined): FunctionConfig {
+export function buildFunctionConfig(input: Record<string, unknown>, base: FunctionConfig | undefined, catalogue: RuntimeCatalogue = BUILT_IN_CATALOGUE): FunctionConfig {
   const isCreate = base === undefined;
   const has = (k: string) => input[k] !== undefined && input[k] !== null;
-  const runtime = has('runtime') ? validateRuntime(input.runtime, isCreate) : isCreate ? validateRuntime(undefined, true) : base.runtime;
+  const runtime = validateRuntime(has('runtime') ? input.runtime : base?.runtime, base?.runtime, catalogue);
   const handler = has('handler') ? validateHandler('handler', input.handler) : isCreate ? validateHandler('handler', undefined) : base.handler;
   const memorySize = has('memorySize') ? intIn('memorySize', input.memorySize, L.MIN_MEMORY_MB, L.MAX_MEMORY_MB) : (base?.memorySize ?? L.DEFAULT_MEMORY_MB);
   if (memorySize % L.MEMORY_STEP_MB !== 0) throw invalidArgument(`memorySize must be a multiple of ${L.MEMORY_STEP_MB} MB, got ${memorySize}`);

@@ -5,7 +5,7 @@
  */
 import type { ResolvedConfig } from '../../config/index.js';
 import { MAX_CONTROL_BODY_BYTES } from '../../config/index.js';
-import type { FunctionService } from '../../functions/index.js';
+import { credentialScanHeaders, type CredentialScanResult, type FunctionService } from '../../functions/index.js';
 import { checkQualifier } from '../../invoke/index.js';
 import type { RouteHandler } from '../context.js';
 import type { Route } from '../router.js';
@@ -17,7 +17,11 @@ export function functionRoutes(functions: FunctionService, config: ResolvedConfi
   return [
     {
       method: 'POST', pattern: `${V3}/functions`, action: 'CreateFunction', bodyLimitBytes: codeBodyLimit,
-      handler: async (ctx) => ({ status: 200, json: await functions.create(ctx.principal.accountId, ctx.json()) }),
+      handler: async (ctx) => {
+        let scan: CredentialScanResult | undefined;
+        const json = await functions.create(ctx.principal.accountId, ctx.json(), { requestId: ctx.requestId, onCredentialScan: (r) => (scan = r) });
+        return { status: 200, json, headers: credentialScanHeaders(scan) };
+      },
     },
     {
       method: 'GET', pattern: `${V3}/functions`, action: 'ListFunctions', bodyLimitBytes: MAX_CONTROL_BODY_BYTES,
@@ -38,7 +42,11 @@ export function functionRoutes(functions: FunctionService, config: ResolvedConfi
     },
     {
       method: 'PUT', pattern: `${V3}/functions/:functionName`, action: 'UpdateFunction', bodyLimitBytes: codeBodyLimit,
-      handler: async (ctx) => ({ status: 200, json: await functions.update(ctx.principal.accountId, ctx.params.functionName!, ctx.json()) }),
+      handler: async (ctx) => {
+        let scan: CredentialScanResult | undefined;
+        const json = await functions.update(ctx.principal.accountId, ctx.params.functionName!, ctx.json(), { requestId: ctx.requestId, onCredentialScan: (r) => (scan = r) });
+        return { status: 200, json, headers: credentialScanHeaders(scan) };
+      },
     },
     {
       method: 'DELETE', pattern: `${V3}/functions/:functionName`, action: 'DeleteFunction', bodyLimitBytes: MAX_CONTROL_BODY_BYTES,
