@@ -17,6 +17,7 @@ export function renderError(e: unknown, requestId: string, logger: Logger): Erro
   if (e instanceof PlatformError) {
     const headers: Record<string, string> = {};
     if (e.code === 'ResourceThrottled') headers['x-acs-retry-after'] = '1';
+    if (e.code === 'TooManyRequests') headers['retry-after'] = String(e.fields.retryAfterSeconds ?? 1);
     if (ERROR_CODES[e.code].status >= 500) logger.warn('request failed', { requestId, code: e.code, err: e });
     return { status: e.status, body: { Code: e.code, Message: e.message, RequestId: requestId }, headers };
   }

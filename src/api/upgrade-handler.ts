@@ -1,6 +1,7 @@
 /**
  * @module api/upgrade-handler
- * WebSocket upgrades (InstanceExec): request id → route → authentication → the route's `open`,
+ * WebSocket upgrades (InstanceExec): request id → per-source rate limit and URL limits → route →
+ * authentication (with the per-account rate limit, as for ordinary requests) → the route's `open`,
  * which performs the upgrade itself. Anything refused before the upgrade gets FC's JSON error as
  * an ordinary HTTP answer on the raw socket, and the route hears of it (for its audit log).
  */
@@ -12,6 +13,7 @@ import type { RequestIdFactory } from '../observability/request-id.js';
 import type { Clock } from '../time/clock.js';
 import type { Authenticator } from './authenticate.js';
 import { renderError } from './errors.js';
+import type { RequestLimits } from './request-limits.js';
 import type { Router } from './router.js';
 
 export interface UpgradeContext {
@@ -38,23 +40,32 @@ function answer(socket: Duplex, status: number, headers: Record<string, string>,
   socket.end(lines.join('\r\n') + '\r\n\r\n' + body);
 }
 
-export function createUpgradeHandler(deps: { router: Router<UpgradeRoute>; authenticator: Authenticator; clock: Clock; logger: Logger; newRequestId: RequestIdFactory }): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
-  const { router, authenticator, clock, logger, newRequestId } = deps;
+export function createUpgradeHandler(deps: { router: Router<UpgradeRoute>; authenticator: Authenticator; clock: Clock; logger: Logger; newRequestId: RequestIdFactory; limits: RequestLimits }): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+  const { router, authenticator, clock, logger, newRequestId, limits } = deps;
   return (req, socket, head) => {
     socket.on('error', () => undefined);
-    const requestId = newRequestId(clock.now());
+    const nowMs = clock.now();
+    const requestId = newRequestId(nowMs);
     const url = req.url ?? '/';
     const qi = url.indexOf('?');
     let route: UpgradeRoute | undefined;
     let params: Readonly<Record<string, string>> = {};
     let principal: Principal | undefined;
     void (async () => {
+      const source = limits.sourceOf(req.socket, nowMs);
+      const sourceWaitMs = source.bucket ? source.bucket.tryTake(nowMs) : 0;
+      if (sourceWaitMs > 0) throw limits.tooManyRequests('source IP', sourceWaitMs);
+      limits.checkRequestLine(url, qi);
       const method = req.method ?? 'GET';
       const matched = router.match(method, qi >= 0 ? url.slice(0, qi) : url);
       route = matched.route.handler;
       params = matched.params;
       const claimant = authenticator.claim(req.headers);
+      const accountBucket = source.isLimited ? limits.accountBucketOf(claimant.principal.accountId, nowMs) : undefined;
+      const accountWaitMs = accountBucket ? accountBucket.waitMs(nowMs) : 0;
+      if (accountWaitMs > 0) throw limits.tooManyRequests('account', accountWaitMs);
       await authenticator.verify(claimant, { method, rawUrl: url, headers: req.headers, body: Buffer.alloc(0) });
+      accountBucket?.take();
       principal = claimant.principal;
       await route.open({ req, socket, head, requestId, params, query: new URLSearchParams(qi >= 0 ? url.slice(qi + 1) : ''), principal });
     })().catch((e: unknown) => {

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
-import type { SecureVersion } from 'node:tls';
+import type { AddressInfo } from 'node:net';
+import tls, { type SecureVersion } from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 import { createTestPlatform, type Platform } from '../../src/platform.js';
 import { $FC, $dara, createFcClient } from '../helpers/sdk.js';
@@ -50,12 +51,32 @@ describe('HTTPS listener', () => {
   for (const version of ['TLSv1', 'TLSv1.1'] as const) {
     test(`refuses a ${version} handshake`, async () => {
       await assert.rejects(handshake(platform.httpsPort, ca, version), (e: NodeJS.ErrnoException) => {
-        // alert 70 (protocol_version) comes from the server: the client offered the old version and was refused
+        // alert 70 (protocol_version) received from the server: the client offered the old version and was refused
+        // (a client that refused to offer it would fail with 'no protocols available' before sending anything)
         assert.match(e.message, /alert protocol version/);
+        assert.match(e.message, /SSL alert number 70/);
         return true;
       });
     });
   }
+
+  test('the client above really offers TLS 1.0 and 1.1: a permissive server with the same certificate completes those handshakes', async () => {
+    const key = fs.readFileSync(`${platform.config.dataDir}/tls/key.pem`, 'utf8');
+    const sockets = new Set<tls.TLSSocket>();
+    const permissive = tls.createServer({ cert: ca, key, minVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0' }, (socket) => {
+      sockets.add(socket);
+      socket.end('HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+    });
+    await new Promise<void>((resolve) => permissive.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (permissive.address() as AddressInfo).port;
+      assert.equal((await handshake(port, ca, 'TLSv1')).protocol, 'TLSv1');
+      assert.equal((await handshake(port, ca, 'TLSv1.1')).protocol, 'TLSv1.1');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => permissive.close(resolve));
+    }
+  });
 
   test('the official SDK works over HTTPS', async () => {
     const client = createFcClient({ endpoint: `127.0.0.1:${platform.httpsPort}`, protocol: 'https', accessKeyId: platform.defaultAccount.accessKeyId, accessKeySecret: platform.defaultAccount.accessKeySecret });
