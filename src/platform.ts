@@ -8,13 +8,15 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createApiHandler, createAuthenticator, createRouter, createUpgradeHandler, createUpgradeRouter, loadTlsMaterial, startListeners, LOOPBACK_HOST, type Listeners } from './api/index.js';
+import { createApiHandler, createAuthenticator, createClientErrorListener, createRequestLimits, createRouter, createUpgradeHandler, createUpgradeRouter, loadTlsMaterial, startListeners, LOOPBACK_HOST, type Listeners } from './api/index.js';
 import { createAuditLog } from './exec/index.js';
 import { DEFAULT_MEMORY_MB, DISK_SIZES_MB, resolveConfig, type PlatformOptions, type ResolvedConfig } from './config/index.js';
 import { coerceError } from './errors/index.js';
 import { EventBus } from './events/event-bus.js';
 import { createCodeCache, createCodeUrlSigner, createFunctionService, type FunctionService } from './functions/index.js';
-import { createAccountService, createSignatureVerifier, NonceCache, type AccountService, type NewAccount } from './iam/index.js';
+import { createAccountService, createAuthorizer, createRamOperations, createSignatureVerifier, createStsService, NonceCache, type AccountService, type NewAccount } from './iam/index.js';
+import { createPolicyEngine } from './iam/policy/engine.js';
+import { createAccessControl } from './api/access-control.js';
 import { createAsyncConfigService, createAsyncDispatcher, createAsyncInvoker, createAsyncTaskService, createInvokeService } from './invoke/index.js';
 import { createFileFunctionLogSink } from './observability/function-logs.js';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -48,6 +50,8 @@ export interface Platform {
   /** The first account, with the root key written to credentials.json. */
   readonly defaultAccount: NewAccount;
   readonly endpoints: Endpoints;
+  /** The API's operations (method, path pattern, action), for tests that cover each one. */
+  readonly routes: readonly { method: string; pattern: string; action: string; isPublic?: boolean }[];
   readonly httpPort: number;
   readonly httpsPort: number;
   readonly tlsCertFile: string;
@@ -125,7 +129,9 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     if (notIsolated) logger.warn(`WARNING: ${notIsolated}`);
     const vpcs = createVpcService({ store, clock, driver, logger, reservedBlocks: instanceLinkBlocks(config.instanceSubnetBase) });
     await vpcs.restore();
-    const functions = createFunctionService({ store, blobs, codeCache, clock, config, codeUrls, isolationWarning: notIsolated });
+    const controlPlaneAudit = createAuditLog(path.join(config.dataDir, 'audit', 'control-plane.log'), clock);
+    closers.push(() => controlPlaneAudit.close());
+    const functions = createFunctionService({ store, blobs, codeCache, clock, config, codeUrls, isolationWarning: notIsolated, logger, audit: controlPlaneAudit });
     const concurrency = createConcurrencyConfigService({ store, functions, maxInstancesPerAccount: config.maxInstancesPerAccount });
     const asyncConfigs = createAsyncConfigService({ store, functions, clock, region: config.region });
     const admission = createAdmission({
@@ -144,26 +150,42 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     closers.push(() => provision.close());
     functions.onChange((change) => scheduler.onFunctionChange(change));
     provision.start();
-    const invoke = createInvokeService({ functions, scheduler });
+    const invoke = createInvokeService({ functions: functions.forInvocation(), scheduler });
     const queue = createSqliteQueue(path.join(config.dataDir, 'queue.db'));
     closers.push(() => queue.close());
     const dispatcher = createAsyncDispatcher({ queue, functions, scheduler, asyncConfigs, clock, events, logger, config });
     closers.push(() => dispatcher.close());
-    const asyncInvoker = createAsyncInvoker({ functions, asyncConfigs, queue, clock, events, config, onEnqueued: () => dispatcher.notify() });
+    const asyncInvoker = createAsyncInvoker({ functions: functions.forInvocation(), asyncConfigs, queue, clock, events, config, onEnqueued: () => dispatcher.notify() });
     const asyncTasks = createAsyncTaskService({ queue, functions, clock, events, abortAttempt: (eventId) => dispatcher.abort(eventId) });
     dispatcher.start();
 
+    const policyEngine = createPolicyEngine();
+    const authorizer = createAuthorizer({ store, engine: policyEngine });
+    const access = createAccessControl({ authorizer, clock, region: config.region });
+    const validatePolicy = (doc: string, field: string) => void policyEngine.parse(doc, field);
+    const sts = createStsService({ store, clock, validatePolicy });
+    const ram = createRamOperations({ store, clock, validatePolicy, onChange: () => authorizer.invalidate() });
+
     const metrics = createMetrics(events);
-    const router = createRouter({ functions, invoke, asyncInvoker, asyncTasks, asyncCounts: () => queue.counts(), vpcs, scheduler, concurrency, asyncConfigs, provision, metrics, sandbox: driver, codeUrls, blobs, clock, config });
+    const router = createRouter({
+      functions, invoke, asyncInvoker, asyncTasks, asyncCounts: () => queue.counts(), vpcs, scheduler, concurrency, asyncConfigs, provision, metrics, sandbox: driver, codeUrls, blobs, clock, config,
+      ram, sts, authorizeRpc: access.authorizeRpc,
+    });
     const signatures = createSignatureVerifier({ threads: config.signatureThreads, logger });
     closers.push(() => signatures.close());
-    const authenticator = createAuthenticator({ accounts, nonces: new NonceCache(2 * config.signatureMaxSkewMs), signatures, clock, config });
-    const handler = createApiHandler({ router, authenticator, clock, logger, newRequestId });
+    const authenticator = createAuthenticator({ accounts, sts, nonces: new NonceCache(2 * config.signatureMaxSkewMs), signatures, clock, config });
+    const limits = createRequestLimits({ config, clock });
+    const handler = createApiHandler({ router, authenticator, clock, logger, newRequestId, limits, authorizeRoute: access.authorizeRoute });
     const audit = createAuditLog(path.join(config.dataDir, 'audit', 'exec.log'), clock);
     closers.push(() => audit.close());
-    const upgrade = createUpgradeHandler({ router: createUpgradeRouter({ functions, scheduler, audit, clock, logger }), authenticator, clock, logger, newRequestId });
+    const upgrade = createUpgradeHandler({ router: createUpgradeRouter({ functions, scheduler, audit, clock, logger, authorize: access.authorizeExec }), authenticator, clock, logger, newRequestId, limits });
     const tls = await loadTlsMaterial({ dataDir: config.dataDir, certFile: config.tlsCertFile, keyFile: config.tlsKeyFile });
-    const listeners: Listeners = await startListeners({ handler, upgrade, tls, httpsHost: config.httpsHost, httpsPort: config.httpsPort, httpPort: config.httpPort });
+    const listeners: Listeners = await startListeners({
+      handler, upgrade, tls, httpsHost: config.httpsHost, httpsPort: config.httpsPort, httpPort: config.httpPort,
+      limits: { maxConnections: config.maxConnectionsPerListener, headersTimeoutMs: config.headersTimeoutMs, requestTimeoutMs: config.requestTimeoutMs, keepAliveTimeoutMs: config.keepAliveTimeoutMs, maxHeaderBytes: config.maxHeaderBytes },
+      admitConnection: (socket) => limits.admitConnection(socket),
+      onClientError: createClientErrorListener({ clock, logger, newRequestId, limits: config }),
+    });
     closers.push(() => listeners.close());
 
     const httpsHostForClients = config.httpsHost === '0.0.0.0' || config.httpsHost === '::' ? LOOPBACK_HOST : config.httpsHost;
@@ -184,7 +206,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     closers.push(() => fs.rmSync(serveFile, { force: true }));
 
     const platform: Platform = {
-      config, events, accounts, functions, scheduler, driver, logger, defaultAccount, endpoints,
+      config, events, accounts, functions, scheduler, driver, logger, defaultAccount, endpoints, routes: router.routes,
       httpPort: listeners.httpPort, httpsPort: listeners.httpsPort, tlsCertFile: tls.certFile,
       close,
       [Symbol.asyncDispose]: close,

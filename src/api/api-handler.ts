@@ -1,7 +1,8 @@
 /**
  * @module api/api-handler
- * The access service's request pipeline: request id → route → early auth checks (key, date) →
- * body (size-limited while streaming) → signature → handler → answer. Every answer carries
+ * The access service's request pipeline: request id → per-source rate limit and URL limits →
+ * route → early auth checks (key, date) → per-account rate limit → body (size-limited while
+ * streaming) → signature (the account's rate is charged) → handler → answer. Every answer carries
  * `x-fc-request-id`; every error is FC's JSON error.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -14,6 +15,7 @@ import type { Authenticator, Claimant } from './authenticate.js';
 import { readBody } from './body.js';
 import type { Reply, RequestContext, RouteHandler } from './context.js';
 import { renderError } from './errors.js';
+import type { RequestLimits } from './request-limits.js';
 import type { Router } from './router.js';
 
 export interface ApiHandlerDeps {
@@ -22,9 +24,12 @@ export interface ApiHandlerDeps {
   clock: Clock;
   logger: Logger;
   newRequestId: RequestIdFactory;
+  limits: RequestLimits;
+  /** Throws AccessDenied when a RAM user or role session may not perform the route's action (roots never reach it). */
+  authorizeRoute?: (ctx: RequestContext, action: string) => void;
 }
 
-const PUBLIC_PRINCIPAL: Principal = Object.freeze({ accountId: '', accessKeyId: '', kind: 'root' as const });
+const PUBLIC_PRINCIPAL: Principal = Object.freeze({ accountId: '', accessKeyId: '', kind: 'anonymous' as const });
 
 /** Headers handlers set are fresh objects per reply, so the request id is added in place. */
 function send(res: ServerResponse, requestId: string, reply: Reply): void {
@@ -97,30 +102,47 @@ class ApiRequestContext implements RequestContext {
 }
 
 export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  const { router, authenticator, clock, logger, newRequestId } = deps;
+  const { router, authenticator, clock, logger, newRequestId, limits } = deps;
 
-  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string, nowMs: number): Promise<void> {
     const url = req.url ?? '/';
+    const source = limits.sourceOf(req.socket, nowMs);
+    const sourceWaitMs = source.bucket ? source.bucket.tryTake(nowMs) : 0;
+    if (sourceWaitMs > 0) throw limits.tooManyRequests('source IP', sourceWaitMs);
     const method = req.method ?? 'GET';
     const qi = url.indexOf('?');
+    limits.checkRequestLine(url, qi);
     const rawPath = qi >= 0 ? url.slice(0, qi) : url;
     const { route, params } = router.match(method, rawPath);
     const claimant: Claimant | undefined = route.isPublic ? undefined : authenticator.claim(req.headers);
+    // Checked now, before the body is read; charged only once the signature proves the account sent it.
+    const accountBucket = claimant && source.isLimited ? limits.accountBucketOf(claimant.principal.accountId, nowMs) : undefined;
+    const accountWaitMs = accountBucket ? accountBucket.waitMs(nowMs) : 0;
+    if (accountWaitMs > 0) throw limits.tooManyRequests('account', accountWaitMs);
     const body = await readBody(req, route.bodyLimitBytes);
     if (claimant) {
       const pending = authenticator.verify(claimant, { method, rawUrl: url, headers: req.headers, body: body.bytes, bodySha256: body.sha256 });
       if (pending) await pending;
+      accountBucket?.take();
     }
     const principal = claimant?.principal ?? PUBLIC_PRINCIPAL;
     const ctx = new ApiRequestContext(req, res, requestId, params, principal, body.bytes, qi >= 0 ? url.slice(qi + 1) : '');
+    // Roots may do everything in their own account; RAM users and role sessions only what their policies allow.
+    if (claimant && principal.kind !== 'root' && deps.authorizeRoute) deps.authorizeRoute(ctx, route.action);
     send(res, requestId, await route.handler(ctx));
   }
 
   return (req, res) => {
-    const requestId = newRequestId(clock.now());
-    handle(req, res, requestId).catch((e: unknown) => {
+    const nowMs = clock.now();
+    const requestId = newRequestId(nowMs);
+    handle(req, res, requestId, nowMs).catch((e: unknown) => {
       if (res.headersSent) {
         res.destroy();
+        return;
+      }
+      // The client went away (or a request timeout closed the connection): nobody is left to answer.
+      if (req.socket.destroyed) {
+        logger.debug('request abandoned', { requestId, err: e });
         return;
       }
       const reply = renderError(e, requestId, logger);

@@ -9,8 +9,14 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { ResolvedConfig } from '../config/index.js';
 import { PlatformError } from '../errors/index.js';
 import { acceptSignature, checkFreshness, parseAuthorization, prepareSignatureTask, type AccountService, type NonceCache, type ParsedAuthorization, type Principal, type SignatureVerifier } from '../iam/index.js';
+import type { StsService } from '../iam/sts-service.js';
 import type { AccessKeyRecord } from '../store/types.js';
 import type { Clock } from '../time/clock.js';
+
+/** Access keys of RAM users are stored with this principal prefix. */
+export const USER_PRINCIPAL_PREFIX = 'user:';
+/** Temporary AccessKeyIds (AssumeRole) start with this. */
+export const STS_KEY_PREFIX = 'STS.';
 
 /** A request whose key and date were accepted; its signature is not checked yet. */
 export interface Claimant {
@@ -26,17 +32,40 @@ export interface Authenticator {
   verify(claimant: Claimant, request: { method: string; rawUrl: string; headers: IncomingHttpHeaders; body: Buffer; bodySha256?: string }): void | Promise<void>;
 }
 
-export function createAuthenticator(deps: { accounts: AccountService; nonces: NonceCache; signatures: SignatureVerifier; clock: Clock; config: ResolvedConfig }): Authenticator {
-  const { accounts, nonces, signatures, clock, config } = deps;
+export function createAuthenticator(deps: { accounts: AccountService; sts: StsService; nonces: NonceCache; signatures: SignatureVerifier; clock: Clock; config: ResolvedConfig }): Authenticator {
+  const { accounts, sts, nonces, signatures, clock, config } = deps;
   const principals = new WeakMap<AccessKeyRecord, Principal>();
   const principalOf = (key: AccessKeyRecord): Principal => {
     let p = principals.get(key);
-    if (!p) principals.set(key, (p = Object.freeze({ accountId: key.accountId, accessKeyId: key.accessKeyId, kind: 'root' as const })));
+    if (!p) {
+      const isUser = key.principal.startsWith(USER_PRINCIPAL_PREFIX);
+      p = Object.freeze(isUser
+        ? { accountId: key.accountId, accessKeyId: key.accessKeyId, kind: 'user' as const, userName: key.principal.slice(USER_PRINCIPAL_PREFIX.length) }
+        : { accountId: key.accountId, accessKeyId: key.accessKeyId, kind: 'root' as const });
+      principals.set(key, p);
+    }
     return p;
   };
+  /** Temporary credentials: the token must be present, signed, match the key and be unexpired. */
+  function claimSession(auth: ParsedAuthorization, headers: IncomingHttpHeaders): Claimant {
+    const token = headers['x-acs-security-token'];
+    if (typeof token === 'string' && !auth.signedHeaders.includes('x-acs-security-token')) {
+      throw new PlatformError('InvalidSecurityToken', 'x-acs-security-token must be one of the signed headers');
+    }
+    const session = sts.findSession(auth.accessKeyId, typeof token === 'string' ? token : undefined);
+    const principal: Principal = {
+      accountId: session.accountId, accessKeyId: session.accessKeyId, kind: 'role-session', roleName: session.roleName, sessionName: session.sessionName, sessionPolicy: session.sessionPolicy,
+    };
+    return { principal, auth, secret: session.accessKeySecret };
+  }
   return {
     claim(headers) {
       const auth = parseAuthorization(headers);
+      if (auth.accessKeyId.startsWith(STS_KEY_PREFIX)) {
+        const claimant = claimSession(auth, headers);
+        checkFreshness(headers, clock.now(), config.signatureMaxSkewMs);
+        return claimant;
+      }
       const key = accounts.findActiveKey(auth.accessKeyId);
       if (!key) throw new PlatformError('InvalidAccessKeyID', `invalid access key ID '${auth.accessKeyId}'`);
       checkFreshness(headers, clock.now(), config.signatureMaxSkewMs);

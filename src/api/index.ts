@@ -17,7 +17,9 @@ import { invokeRoutes } from './routes/invoke-routes.js';
 import { asyncTaskRoutes } from './routes/async-task-routes.js';
 import type { QueueCounts } from '../store/queue.js';
 import { vpcRoutes } from './routes/vpc-routes.js';
-import { execRoutes } from './routes/exec-routes.js';
+import { execRoutes, type ExecAuthorizer } from './routes/exec-routes.js';
+import { rpcRoutes, type RequestAuthorizer } from './routes/rpc-routes.js';
+import type { RamOperation, StsService } from '../iam/index.js';
 import type { UpgradeRoute } from './upgrade-handler.js';
 import type { AuditLog } from '../exec/index.js';
 import type { Logger } from '../observability/logger.js';
@@ -29,8 +31,13 @@ import type { VpcService } from '../vpc/index.js';
 
 export { createApiHandler, type ApiHandlerDeps } from './api-handler.js';
 export { createAuthenticator, type Authenticator } from './authenticate.js';
+export { requestConditions } from './request-conditions.js';
+export type { ExecAuthorizer } from './routes/exec-routes.js';
+export type { RequestAuthorizer } from './routes/rpc-routes.js';
 export { createUpgradeHandler, type UpgradeRoute } from './upgrade-handler.js';
 export { startListeners, LOOPBACK_HOST, type Listeners } from './listeners.js';
+export { createRequestLimits, type RequestLimits } from './request-limits.js';
+export { createClientErrorListener } from './client-error.js';
 export { loadTlsMaterial, TLS_MIN_VERSION, type TlsMaterial } from './tls.js';
 export { renderError } from './errors.js';
 export { encodeLogTail } from './routes/invoke-routes.js';
@@ -39,14 +46,15 @@ export { encodeLogTail } from './routes/invoke-routes.js';
 export function createRouter(deps: {
   functions: FunctionService; invoke: InvokeService; asyncInvoker: AsyncInvoker; asyncTasks: AsyncTaskService; asyncCounts: () => Promise<QueueCounts>; vpcs: VpcService; scheduler: Scheduler; concurrency: ConcurrencyConfigService; asyncConfigs: AsyncConfigService; provision: ProvisionService; metrics: Metrics; sandbox: { name: string; isIsolated: boolean };
   codeUrls: CodeUrlSigner; blobs: BlobStore; clock: Clock; config: ResolvedConfig;
+  ram: Readonly<Record<string, RamOperation>>; sts: StsService; authorizeRpc: RequestAuthorizer;
 }): Router<RouteHandler> {
   const router = new Router<RouteHandler>();
-  for (const r of [...functionRoutes(deps.functions, deps.config), ...invokeRoutes(deps.invoke, deps.asyncInvoker, deps.config), ...asyncTaskRoutes(deps.asyncTasks), ...instanceRoutes(deps), ...metricsRoutes(deps), ...concurrencyRoutes(deps.concurrency), ...asyncConfigRoutes(deps.asyncConfigs), ...provisionRoutes(deps.provision), ...vpcRoutes(deps.vpcs), ...codeDownloadRoutes(deps)]) router.add(r);
+  for (const r of [...functionRoutes(deps.functions, deps.config), ...invokeRoutes(deps.invoke, deps.asyncInvoker, deps.config), ...asyncTaskRoutes(deps.asyncTasks), ...instanceRoutes(deps), ...metricsRoutes(deps), ...concurrencyRoutes(deps.concurrency), ...asyncConfigRoutes(deps.asyncConfigs), ...provisionRoutes(deps.provision), ...vpcRoutes(deps.vpcs), ...codeDownloadRoutes(deps), ...rpcRoutes({ ram: deps.ram, sts: deps.sts, authorize: deps.authorizeRpc })]) router.add(r);
   return router;
 }
 
 /** The route table of WebSocket operations (InstanceExec). */
-export function createUpgradeRouter(deps: { functions: FunctionService; scheduler: Scheduler; audit: AuditLog; clock: Clock; logger: Logger }): Router<UpgradeRoute> {
+export function createUpgradeRouter(deps: { functions: FunctionService; scheduler: Scheduler; audit: AuditLog; clock: Clock; logger: Logger; authorize: ExecAuthorizer }): Router<UpgradeRoute> {
   const router = new Router<UpgradeRoute>();
   for (const r of execRoutes(deps)) router.add(r);
   return router;

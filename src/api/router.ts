@@ -35,6 +35,11 @@ export class Router<H> {
   #routes: CompiledRoute<H>[] = [];
   readonly #recent = new Map<string, RouteMatch<H>>();
 
+  /** Every route, in the order added (for docs and tests that cover each operation). */
+  get routes(): readonly Route<H>[] {
+    return this.#routes.map((r) => r.route);
+  }
+
   add(route: Route<H>): this {
     this.#recent.clear();
     this.#routes.push({ route, segments: route.pattern.split('/').slice(1) });

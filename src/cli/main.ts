@@ -8,6 +8,7 @@ import { registerAccountCommand } from './commands/account.js';
 import { registerAsyncConfigCommand } from './commands/async-config.js';
 import { registerDeployCommand } from './commands/deploy.js';
 import { registerFunctionCommand } from './commands/function.js';
+import { registerIamCommand } from './commands/iam.js';
 import { registerInstanceCommand } from './commands/instance.js';
 import { registerInvokeCommand } from './commands/invoke.js';
 import { registerServeCommand } from './commands/serve.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerDeployCommand(program);
   registerVpcCommand(program);
   registerInstanceCommand(program);
+  registerIamCommand(program);
   registerAsyncConfigCommand(program);
   return program;
 }

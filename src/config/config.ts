@@ -5,11 +5,17 @@
  * variables into a {@link ResolvedConfig} with every field set.
  */
 import path from 'node:path';
-import { invalidArgument } from '../errors/index.js';
+import { PlatformError, invalidArgument } from '../errors/index.js';
 import { MAX_ASYNC_PAYLOAD_BYTES, MAX_CODE_ENTRIES, MAX_CODE_UNPACKED_BYTES, MAX_CODE_ZIP_BASE64_BYTES, MAX_SYNC_PAYLOAD_BYTES } from './limits.js';
 
 export const SANDBOX_DRIVER_NAMES = ['auto', 'linux', 'process'] as const;
 export type SandboxDriverName = (typeof SANDBOX_DRIVER_NAMES)[number];
+/** What CreateFunction/UpdateFunction do when the code or environment holds credentials. */
+export const CREDENTIAL_SCAN_MODES = ['warn', 'refuse', 'off'] as const;
+export type CredentialScanMode = (typeof CREDENTIAL_SCAN_MODES)[number];
+/** Runtime deprecation phases (the runtime catalogue in src/functions/runtimes.ts explains each). */
+export const RUNTIME_PHASE_NAMES = ['active', 'create-blocked', 'create-and-update-blocked', 'invoke-blocked'] as const;
+export type RuntimePhaseName = (typeof RUNTIME_PHASE_NAMES)[number];
 
 export interface ResolvedConfig {
   /** Where openfc keeps its database, code packages, TLS material and instance run dirs. @default "./.openfc" */
@@ -97,8 +103,49 @@ export interface ResolvedConfig {
   asyncRetentionMs: number;
   /** How long an HTTP destination may take to answer a delivery. @default 10000 */
   asyncHttpDestinationTimeoutMs: number;
+  /** Requests one source IP (an IPv6 client: its /64) may send a second, checked before authentication (a token bucket); 0 turns the limit off. @default 2000 */
+  ipRequestsPerSecond: number;
+  /** The per-source-IP bucket's size: how many requests may come at once after a quiet spell. @default 4000 */
+  ipRequestBurst: number;
+  /** Requests one account may send a second, checked as soon as its AccessKey is known and charged once the signature is verified; 0 turns the limit off. @default 1000 */
+  accountRequestsPerSecond: number;
+  /** The per-account bucket's size. @default 2000 */
+  accountRequestBurst: number;
+  /**
+   * Apply the per-source-IP limits (request rate, connections) and the per-account rate limit to
+   * loopback clients (127.0.0.0/8, ::1) too. They are exempt by default: they are this machine
+   * (local SDK use, the operator's tools, benchmarks at ~10k requests a second). @default false
+   */
+  shouldLimitLoopback: boolean;
+  /** Open connections per listener; the ones over it are closed as they are accepted. @default 4096 */
+  maxConnectionsPerListener: number;
+  /** Open connections per source IP over both listeners; the ones over it are closed before anything is read. @default 256 */
+  maxConnectionsPerIp: number;
+  /** The TLS handshake, and the request line and headers, must each arrive within this (else 408 RequestTimeout, connection closed). @default 10000 */
+  headersTimeoutMs: number;
+  /** The whole request (headers and body) must arrive within this; the time its answer takes (a long sync invocation) does not count. @default 60000 */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. @default 65000 */
+  keepAliveTimeoutMs: number;
+  /** Limit on the request line and headers together (else 431 RequestHeaderTooLarge, connection closed). @default 8192 */
+  maxHeaderBytes: number;
+  /** Limit on the request URL, path and query (else 414 RequestUrlTooLong). @default 4096 */
+  maxUrlBytes: number;
+  /** Limit on the `&`-separated parts of the query string (else 400 InvalidArgument). @default 100 */
+  maxQueryParams: number;
   /** Platform log level. @default "info" */
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /**
+   * Deploys whose code package or environment variables hold credentials: `warn` answers normally
+   * with an `x-openfc-credential-warning` header, `refuse` answers 400 CredentialsInCode and stores
+   * nothing, `off` does not scan. @default "warn"
+   */
+  credentialScan: CredentialScanMode;
+  /**
+   * Runtime deprecation phases by runtime id, over the built-in ones from FC's published policy
+   * (OPENFC_RUNTIME_PHASES, a JSON object such as `{"nodejs18":"create-blocked"}`). @default {}
+   */
+  runtimePhases: Record<string, RuntimePhaseName>;
 }
 
 /** User-facing options: every field optional. */
@@ -143,7 +190,22 @@ export const DEFAULT_CONFIG: ResolvedConfig = {
   asyncBackoffCapMs: 5 * 60 * 1000,
   asyncRetentionMs: 7 * 24 * 60 * 60 * 1000,
   asyncHttpDestinationTimeoutMs: 10_000,
+  ipRequestsPerSecond: 2000,
+  ipRequestBurst: 4000,
+  accountRequestsPerSecond: 1000,
+  accountRequestBurst: 2000,
+  shouldLimitLoopback: false,
+  maxConnectionsPerListener: 4096,
+  maxConnectionsPerIp: 256,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 60_000,
+  keepAliveTimeoutMs: 65_000,
+  maxHeaderBytes: 8192,
+  maxUrlBytes: 4096,
+  maxQueryParams: 100,
   logLevel: 'info',
+  credentialScan: 'warn',
+  runtimePhases: {},
 };
 
 /** Environment variables openfc reads, and the config field each sets. */
@@ -159,6 +221,8 @@ export const ENV_VARS: Record<string, keyof ResolvedConfig> = {
   OPENFC_STEM_CELL_POOL_SIZE: 'stemCellPoolSize',
   OPENFC_STEM_CELL_REFILL_DELAY_MS: 'stemCellRefillDelayMs',
   OPENFC_LOG_LEVEL: 'logLevel',
+  OPENFC_CREDENTIAL_SCAN: 'credentialScan',
+  OPENFC_RUNTIME_PHASES: 'runtimePhases',
   OPENFC_SIGNATURE_THREADS: 'signatureThreads',
   OPENFC_MAX_INSTANCE_LIFETIME_MS: 'maxInstanceLifetimeMs',
   OPENFC_MAX_INSTANCES_PER_ACCOUNT: 'maxInstancesPerAccount',
@@ -174,6 +238,19 @@ export const ENV_VARS: Record<string, keyof ResolvedConfig> = {
   OPENFC_ASYNC_BACKOFF_BASE_MS: 'asyncBackoffBaseMs',
   OPENFC_ASYNC_BACKOFF_CAP_MS: 'asyncBackoffCapMs',
   OPENFC_ASYNC_RETENTION_MS: 'asyncRetentionMs',
+  OPENFC_IP_REQUESTS_PER_SECOND: 'ipRequestsPerSecond',
+  OPENFC_IP_REQUEST_BURST: 'ipRequestBurst',
+  OPENFC_ACCOUNT_REQUESTS_PER_SECOND: 'accountRequestsPerSecond',
+  OPENFC_ACCOUNT_REQUEST_BURST: 'accountRequestBurst',
+  OPENFC_LIMIT_LOOPBACK: 'shouldLimitLoopback',
+  OPENFC_MAX_CONNECTIONS: 'maxConnectionsPerListener',
+  OPENFC_MAX_CONNECTIONS_PER_IP: 'maxConnectionsPerIp',
+  OPENFC_HEADERS_TIMEOUT_MS: 'headersTimeoutMs',
+  OPENFC_REQUEST_TIMEOUT_MS: 'requestTimeoutMs',
+  OPENFC_KEEP_ALIVE_TIMEOUT_MS: 'keepAliveTimeoutMs',
+  OPENFC_MAX_HEADER_BYTES: 'maxHeaderBytes',
+  OPENFC_MAX_URL_BYTES: 'maxUrlBytes',
+  OPENFC_MAX_QUERY_PARAMS: 'maxQueryParams',
 };
 
 const NUMERIC_KEYS = new Set<keyof ResolvedConfig>([
@@ -182,7 +259,29 @@ const NUMERIC_KEYS = new Set<keyof ResolvedConfig>([
   'maxInstancesPerAccount', 'scaleOutPerMinute', 'maxVcpuPerAccount', 'maxMemoryMbPerAccount', 'nodeMemoryCommitRatio', 'slotWaitMs', 'maxInstanceLifetimeMs',
   'maxAsyncPayloadBytes', 'asyncDispatchConcurrency', 'asyncPollIntervalMs', 'asyncClaimLeaseMs', 'asyncLeaseMarginMs', 'asyncBackoffBaseMs', 'asyncBackoffCapMs',
   'asyncRetentionMs', 'asyncHttpDestinationTimeoutMs',
+  'ipRequestsPerSecond', 'ipRequestBurst', 'accountRequestsPerSecond', 'accountRequestBurst', 'maxConnectionsPerListener', 'maxConnectionsPerIp',
+  'headersTimeoutMs', 'requestTimeoutMs', 'keepAliveTimeoutMs', 'maxHeaderBytes', 'maxUrlBytes', 'maxQueryParams',
 ]);
+
+/** Settings whose environment variable is `true`/`false` (or `1`/`0`). */
+const BOOLEAN_KEYS = new Set<keyof ResolvedConfig>(['shouldLimitLoopback']);
+
+function parseBooleanEnv(key: keyof ResolvedConfig, raw: unknown): unknown {
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw invalidArgument(`${key} must be true or false, got '${String(raw)}'`);
+}
+
+/** Settings whose environment variable holds JSON. */
+const JSON_KEYS = new Set<keyof ResolvedConfig>(['runtimePhases']);
+
+function parseJsonEnv(name: string, raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch (e: unknown) {
+    throw new PlatformError('InvalidArgument', `${name} must be a JSON object, got '${raw}'`, { cause: e });
+  }
+}
 
 function checkPort(name: string, v: number, allowDisabled: boolean): void {
   if (!Number.isInteger(v) || v > 65535 || v < (allowDisabled ? -1 : 0)) throw invalidArgument(`${name} must be a port number (0 picks a free port), got ${v}`);
@@ -194,8 +293,9 @@ export function resolveConfig(options: PlatformOptions = {}, env: NodeJS.Process
   for (const [name, key] of Object.entries(ENV_VARS)) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
-    fromEnv[key] = NUMERIC_KEYS.has(key) ? Number(raw) : raw;
+    fromEnv[key] = NUMERIC_KEYS.has(key) ? Number(raw) : JSON_KEYS.has(key) ? parseJsonEnv(name, raw) : raw;
   }
+  for (const key of BOOLEAN_KEYS) if (key in fromEnv) fromEnv[key] = parseBooleanEnv(key, fromEnv[key]);
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
   const config = { ...DEFAULT_CONFIG, ...fromEnv, ...defined } as ResolvedConfig;
   for (const key of NUMERIC_KEYS) {
@@ -217,6 +317,20 @@ export function resolveConfig(options: PlatformOptions = {}, env: NodeJS.Process
   }
   checkPort('httpsPort', config.httpsPort, false);
   checkPort('httpPort', config.httpPort, true);
+  for (const key of ['ipRequestsPerSecond', 'accountRequestsPerSecond'] as const) {
+    if (!(Number.isFinite(config[key]) && config[key] >= 0)) throw invalidArgument(`${key} must be zero (no limit) or more, got ${config[key]}`);
+  }
+  for (const key of ['ipRequestBurst', 'accountRequestBurst', 'maxConnectionsPerListener', 'maxConnectionsPerIp', 'headersTimeoutMs', 'requestTimeoutMs', 'keepAliveTimeoutMs', 'maxHeaderBytes', 'maxUrlBytes', 'maxQueryParams'] as const) {
+    if (!(Number.isInteger(config[key]) && config[key] >= 1)) throw invalidArgument(`${key} must be a whole number of at least 1, got ${config[key]}`);
+  }
+  if (config.requestTimeoutMs < config.headersTimeoutMs) throw invalidArgument(`requestTimeoutMs (${config.requestTimeoutMs}) must be at least headersTimeoutMs (${config.headersTimeoutMs})`);
+  if (typeof config.shouldLimitLoopback !== 'boolean') throw invalidArgument(`shouldLimitLoopback must be true or false, got ${String(config.shouldLimitLoopback)}`);
+  if (!CREDENTIAL_SCAN_MODES.includes(config.credentialScan)) throw invalidArgument(`credentialScan must be one of ${CREDENTIAL_SCAN_MODES.join(', ')}, got '${config.credentialScan}'`);
+  const phases: unknown = config.runtimePhases;
+  if (typeof phases !== 'object' || phases === null || Array.isArray(phases)) throw invalidArgument('runtimePhases must be an object of runtime id to phase');
+  for (const [id, phase] of Object.entries(phases)) {
+    if (!(RUNTIME_PHASE_NAMES as readonly unknown[]).includes(phase)) throw invalidArgument(`runtimePhases.${id} must be one of ${RUNTIME_PHASE_NAMES.join(', ')}, got ${JSON.stringify(phase)}`);
+  }
   if (!SANDBOX_DRIVER_NAMES.includes(config.sandbox)) throw invalidArgument(`sandbox must be one of ${SANDBOX_DRIVER_NAMES.join(', ')}, got '${config.sandbox}'`);
   if (Boolean(config.rootAccessKeyId) !== Boolean(config.rootAccessKeySecret)) {
     throw invalidArgument('OPENFC_ROOT_ACCESS_KEY_ID and OPENFC_ROOT_ACCESS_KEY_SECRET must be set together');

@@ -1,4 +1,4 @@
-/** @module iam — accounts, AccessKeys and request authentication. */
+/** @module iam — accounts, AccessKeys, request authentication, RAM users/roles/policies and STS. */
 export * from './types.js';
 export { createAccountService, generateAccessKey, generateAccountId, type AccountService } from './accounts.js';
 export { NonceCache } from './nonce-cache.js';
@@ -8,4 +8,6 @@ export {
 } from './acs3-signature.js';
 export { createSignatureVerifier, type SignatureVerifier } from './signature-verifier.js';
 export { acsDate, signHeaders, type SigningCredentials } from './acs3-client.js';
-export { authorize } from './authorize.js';
+export { createAuthorizer, type Authorizer, type Decision, type PolicyEngine, type RequestConditions } from './authorize.js';
+export { createStsService, trusts, FC_SERVICE_PRINCIPAL, type StsService, type TemporaryCredentials, type AssumeRoleCaller } from './sts-service.js';
+export { createRamOperations, ramResourceFor, userPrincipal, type RamOperation, type RpcParams } from './ram-service.js';

@@ -12,6 +12,9 @@
  * - **qualifier**: which revision of a function a setting applies to: `LATEST`, a version id or an alias name.
  */
 import type { Readable } from 'node:stream';
+import type { RamStore } from './ram-types.js';
+
+export type * from './ram-types.js';
 
 export interface AccountRecord {
   readonly accountId: string;
@@ -77,7 +80,7 @@ export interface ListPage<T> {
   readonly nextToken?: string;
 }
 
-export interface MetadataStore {
+export interface MetadataStore extends RamStore {
   createAccount(account: AccountRecord): void;
   getAccount(accountId: string): AccountRecord | undefined;
   listAccounts(): AccountRecord[];

@@ -18,6 +18,8 @@ export interface ClientOptions {
   endpoint: string;
   accessKeyId: string;
   accessKeySecret: string;
+  /** With STS credentials (AssumeRole). */
+  securityToken?: string;
   protocol?: 'http' | 'https';
 }
 
@@ -25,6 +27,7 @@ export function createFcClient(o: ClientOptions): FCClient {
   return new FC20230330(
     new $OpenApiUtil.Config({
       accessKeyId: o.accessKeyId, accessKeySecret: o.accessKeySecret, endpoint: o.endpoint, protocol: o.protocol ?? 'http',
+      ...(o.securityToken !== undefined && { securityToken: o.securityToken }),
       readTimeout: 120_000, connectTimeout: 120_000,
     }),
   );

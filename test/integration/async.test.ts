@@ -205,12 +205,12 @@ describe('async invocation', () => {
     const other = platform.accounts.createAccount();
     const stranger = createFcClient({ endpoint, accessKeyId: other.accessKeyId, accessKeySecret: other.accessKeySecret });
     for (const call of [
-      stranger.getAsyncTask(name, 'private', new $FC.GetAsyncTaskRequest({})),
-      stranger.listAsyncTasks(name, new $FC.ListAsyncTasksRequest({})),
-      stranger.stopAsyncTask(name, 'private', new $FC.StopAsyncTaskRequest({})),
-      invokeAsync(stranger, name, '{}'),
+      () => stranger.getAsyncTask(name, 'private', new $FC.GetAsyncTaskRequest({})),
+      () => stranger.listAsyncTasks(name, new $FC.ListAsyncTasksRequest({})),
+      () => stranger.stopAsyncTask(name, 'private', new $FC.StopAsyncTaskRequest({})),
+      () => invokeAsync(stranger, name, '{}'),
     ]) {
-      const e = await rejectionOf(call);
+      const e = await rejectionOf(call());
       assert.deepEqual([e.statusCode, e.code], [404, 'FunctionNotFound']);
     }
   });

@@ -343,8 +343,36 @@ describe('openfc client commands', () => {
     assertExit(await cli('function', 'delete', name), 0);
   });
 
+  test('iam creates a user with a policy and a key, a role, and temporary credentials; the user can do only what the policy says', async () => {
+    assertExit(await cli('iam', 'user', 'create', 'cli.bob', '--display-name', 'Bob'), 0);
+    const doc = JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'fc:ListFunctions', Resource: '*' }] });
+    assertExit(await cli('iam', 'policy', 'create', 'cli-list', '--document', doc), 0);
+    assertExit(await cli('iam', 'policy', 'attach', 'cli-list', '--user', 'cli.bob'), 0);
+    const made = await cli('iam', 'key', 'create', '--user', 'cli.bob', '--json');
+    assertExit(made, 0);
+    const key = JSON.parse(made.stdout) as { accessKeyId: string; accessKeySecret: string };
+    const endpoint = (JSON.parse(fs.readFileSync(path.join(serve.dataDir, 'credentials.json'), 'utf8')) as { endpoints: { http: string } }).endpoints.http.replace('http://', '');
+    const asBob = ['--endpoint', endpoint, '--access-key-id', key.accessKeyId, '--access-key-secret', key.accessKeySecret];
+    assertExit(await run(['function', 'list', ...asBob]), 0);
+    const refused = await run(['function', 'delete', 'anything', ...asBob]);
+    assertExit(refused, 1);
+    assert.match(refused.stderr, /AccessDenied/);
+    assert.match((await cli('iam', 'user', 'list')).stdout, /cli\.bob {2}Bob/);
+    const role = await cli('iam', 'role', 'create', 'cli.runner', '--json');
+    assertExit(role, 0);
+    const arn = (JSON.parse(role.stdout) as { arn: string }).arn;
+    const creds = await cli('iam', 'assume-role', arn, '--session', 'cli-test', '--duration', '900', '--json');
+    assertExit(creds, 0);
+    assert.match((JSON.parse(creds.stdout) as { accessKeyId: string }).accessKeyId, /^STS\./);
+    const inUse = await cli('iam', 'policy', 'delete', 'cli-list');
+    assertExit(inUse, 1);
+    assert.match(inUse.stderr, /DeleteConflict/);
+    assertExit(await cli('iam', 'user', 'delete', 'cli.bob'), 0);
+    assertExit(await cli('iam', 'policy', 'delete', 'cli-list'), 0);
+  });
+
   test('--help works for every client command', async () => {
-    const commands = [['function'], ['function', 'create'], ['function', 'get'], ['function', 'list'], ['function', 'update'], ['function', 'delete'], ['invoke'], ['deploy'], ['vpc'], ['vpc', 'create'], ['vpc', 'list'], ['vpc', 'get'], ['vpc', 'delete'], ['instance'], ['instance', 'list'], ['instance', 'exec'], ['async-config'], ['async-config', 'put'], ['async-config', 'get'], ['async-config', 'delete'], ['async-config', 'list']];
+    const commands = [['function'], ['function', 'create'], ['function', 'get'], ['function', 'list'], ['function', 'update'], ['function', 'delete'], ['invoke'], ['deploy'], ['vpc'], ['vpc', 'create'], ['vpc', 'list'], ['vpc', 'get'], ['vpc', 'delete'], ['instance'], ['instance', 'list'], ['instance', 'exec'], ['iam'], ['iam', 'user', 'create'], ['iam', 'policy', 'attach'], ['iam', 'role', 'create'], ['iam', 'assume-role'], ['async-config'], ['async-config', 'put'], ['async-config', 'get'], ['async-config', 'delete'], ['async-config', 'list']];
     const results = await Promise.all(commands.map((c) => run([...c, '--help'])));
     results.forEach((r, i) => {
       assertExit(r, 0);

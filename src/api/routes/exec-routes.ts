@@ -10,7 +10,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { coerceError, PlatformError } from '../../errors/index.js';
 import { bridgeExec, parseExecOptions, type AuditLog } from '../../exec/index.js';
 import type { FunctionService } from '../../functions/index.js';
-import { authorize } from '../../iam/index.js';
+import type { Principal } from '../../iam/index.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Scheduler } from '../../scheduler/index.js';
 import type { Clock } from '../../time/clock.js';
@@ -22,7 +22,10 @@ const MAX_CLIENT_MESSAGE_BYTES = 1024 * 1024;
 
 const remoteOf = (req: IncomingMessage) => req.socket.remoteAddress ?? '';
 
-export function execRoutes(deps: { functions: FunctionService; scheduler: Scheduler; audit: AuditLog; clock: Clock; logger: Logger }): Route<UpgradeRoute>[] {
+/** Throws AccessDenied unless the principal may exec into the instance (roots may; others need fc:InstanceExec). */
+export type ExecAuthorizer = (principal: Principal, req: IncomingMessage, functionName: string, instanceId: string) => void;
+
+export function execRoutes(deps: { functions: FunctionService; scheduler: Scheduler; audit: AuditLog; clock: Clock; logger: Logger; authorize: ExecAuthorizer }): Route<UpgradeRoute>[] {
   const { functions, scheduler, audit, clock, logger } = deps;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
   const route: UpgradeRoute = {
@@ -31,7 +34,7 @@ export function execRoutes(deps: { functions: FunctionService; scheduler: Schedu
       const instanceId = params.instanceId!;
       if (req.headers.upgrade?.toLowerCase() !== 'websocket') throw new PlatformError('InvalidArgument', 'InstanceExec is a WebSocket endpoint: send Upgrade: websocket');
       const options = parseExecOptions(query);
-      authorize(principal, 'fc:InstanceExec', `functions/${functionName}/instances/${instanceId}`);
+      deps.authorize(principal, req, functionName, instanceId);
       functions.get(principal.accountId, functionName);
       const session = await scheduler.openExecSession(principal.accountId, functionName, instanceId);
       const startedAt = clock.now();

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { PlatformError } from '../../errors/index.js';
 import type { AccessKeyRecord, AccountRecord, AsyncInvokeConfigRecord, FunctionRecord, ListPage, MetadataStore, VpcRecord } from '../types.js';
 import { migrate } from './migrate.js';
+import { createSqliteRamStore } from './sqlite-ram-store.js';
 
 interface FunctionRow {
   account_id: string;
@@ -158,6 +159,7 @@ export function createSqliteMetadataStore(file: string): MetadataStore {
   const functionParams = (r: FunctionRecord) => ({ ...r, config: JSON.stringify(r.config) });
 
   return {
+    ...createSqliteRamStore(db),
     createAccount(a: AccountRecord) {
       stmt.insertAccount.run(a.accountId, a.createdTime);
     },

@@ -1,0 +1,65 @@
+/**
+ * @module api/access-control
+ * Where the API asks iam/authorize whether a RAM user or role session may do what it asks: every
+ * FC route (its action and resource from the one table in iam/policy/fc-actions), the RAM and STS
+ * RPC operations, and InstanceExec. The request's condition keys come from api/request-conditions.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Authorizer, Principal } from '../iam/index.js';
+import { PlatformError } from '../errors/index.js';
+import { fcActionFor, fcOperation, placeholders } from '../iam/policy/index.js';
+import type { Clock } from '../time/clock.js';
+import type { RequestContext } from './context.js';
+import { requestConditions } from './request-conditions.js';
+import type { ExecAuthorizer } from './routes/exec-routes.js';
+import type { RequestAuthorizer } from './routes/rpc-routes.js';
+
+export interface AccessControl {
+  authorizeRoute(ctx: RequestContext, operation: string): void;
+  authorizeRpc: RequestAuthorizer;
+  authorizeExec: ExecAuthorizer;
+}
+
+export function createAccessControl(deps: { authorizer: Authorizer; clock: Clock; region: string }): AccessControl {
+  const { authorizer, clock, region } = deps;
+  const check = (principal: Principal, req: IncomingMessage, action: string, resource: string) => authorizer.check(principal, action, resource, requestConditions(req, clock));
+  return {
+    authorizeRoute(ctx, operation) {
+      if (operation === 'RPC') return;
+      const entry = fcOperation(operation);
+      if (!entry || entry.isPublic) throw new PlatformError('AccessDenied', `no RAM action governs ${operation}, so only the account's root may call it`);
+      const params: { region: string; accountId: string; [name: string]: string } = { region, accountId: ctx.principal.accountId };
+      for (const name of ['functionName', 'qualifier'] as const) {
+        const v = ctx.query.get(name);
+        if (v) params[name] = v;
+      }
+      Object.assign(params, ctx.params);
+      if (entry.fromBody.length) {
+        let body: Record<string, unknown> = {};
+        try {
+          body = ctx.json();
+        } catch {
+          /* the handler answers the bad body; authorization uses wildcards for what it cannot read */
+        }
+        for (const name of entry.fromBody) if (typeof body[name] === 'string' && body[name] !== '') params[name] = body[name] as string;
+      }
+      // A name the request does not give (a malformed request) is authorized as '*': only a policy
+      // that allows every such resource lets it through to be refused by validation.
+      for (const name of placeholders(entry.resources[entry.resources.length - 1]!)) params[name] ??= '*';
+      let target;
+      try {
+        target = fcActionFor(operation, params);
+      } catch {
+        target = { action: entry.action, resource: '*' };
+      }
+      check(ctx.principal, ctx.req, target.action, target.resource);
+    },
+    authorizeRpc(ctx, action, resource) {
+      check(ctx.principal, ctx.req, action, resource);
+    },
+    authorizeExec(principal, req, functionName, instanceId) {
+      const { action, resource } = fcActionFor('InstanceExec', { region, accountId: principal.accountId, functionName, instanceId });
+      check(principal, req, action, resource);
+    },
+  };
+}
