@@ -6,8 +6,9 @@
  * `x-fc-request-id`; every error is FC's JSON error.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { invalidArgument } from '../errors/index.js';
-import type { Principal } from '../iam/index.js';
+import { PlatformError, invalidArgument } from '../errors/index.js';
+import { principalArn, type Principal } from '../iam/index.js';
+import type { AuditLog } from '../exec/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { RequestIdFactory } from '../observability/request-id.js';
 import type { Clock } from '../time/clock.js';
@@ -27,7 +28,12 @@ export interface ApiHandlerDeps {
   limits: RequestLimits;
   /** Throws AccessDenied when a RAM user or role session may not perform the route's action (roots never reach it). */
   authorizeRoute?: (ctx: RequestContext, action: string) => void;
+  /** Records every control-plane change (any signed request but reads and invocations), allowed or refused. */
+  audit?: AuditLog;
 }
+
+/** Data-plane and read operations, which the control-plane audit leaves out. */
+const isAuditedCall = (method: string, action: string) => method !== 'GET' && method !== 'HEAD' && action !== 'InvokeFunction';
 
 const PUBLIC_PRINCIPAL: Principal = Object.freeze({ accountId: '', accessKeyId: '', kind: 'anonymous' as const });
 
@@ -103,6 +109,8 @@ class ApiRequestContext implements RequestContext {
 
 export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { router, authenticator, clock, logger, newRequestId, limits } = deps;
+  /** Refusals already written to the audit with their principal. */
+  const audited = new WeakSet<Error>();
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string, nowMs: number): Promise<void> {
     const url = req.url ?? '/';
@@ -128,8 +136,28 @@ export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, r
     const principal = claimant?.principal ?? PUBLIC_PRINCIPAL;
     const ctx = new ApiRequestContext(req, res, requestId, params, principal, body.bytes, qi >= 0 ? url.slice(qi + 1) : '');
     // Roots may do everything in their own account; RAM users and role sessions only what their policies allow.
-    if (claimant && principal.kind !== 'root' && deps.authorizeRoute) deps.authorizeRoute(ctx, route.action);
-    send(res, requestId, await route.handler(ctx));
+    if (claimant && principal.kind !== 'root' && deps.authorizeRoute) {
+      try {
+        deps.authorizeRoute(ctx, route.action);
+      } catch (e: unknown) {
+        if (deps.audit && e instanceof PlatformError) {
+          auditCall(req, requestId, route.action, principal, rawPath, e.status, e.code);
+          audited.add(e);
+        }
+        throw e;
+      }
+    }
+    const reply = await route.handler(ctx);
+    if (deps.audit && isAuditedCall(method, route.action)) auditCall(req, requestId, route.action, principal, rawPath, reply.status);
+    send(res, requestId, reply);
+  }
+
+  /** One line per change: who (account, key, principal), what (operation, path), when, from where, and the answer. */
+  function auditCall(req: IncomingMessage, requestId: string, action: string, principal: Principal, path: string, status: number, code?: string): void {
+    deps.audit!.write('api.call', {
+      requestId, action: action === 'RPC' ? String(req.headers['x-acs-action'] ?? '') : action, method: req.method, path,
+      accountId: principal.accountId, accessKeyId: principal.accessKeyId, principal: principalArn(principal), remoteAddress: req.socket.remoteAddress ?? '', status, ...(code && { code }),
+    });
   }
 
   return (req, res) => {
@@ -146,6 +174,14 @@ export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, r
         return;
       }
       const reply = renderError(e, requestId, logger);
+      if (deps.audit && e instanceof PlatformError && !audited.has(e) && (e.code === 'AccessDenied' || e.code === 'SignatureNotMatch' || e.code === 'InvalidSecurityToken')) {
+        const method = req.method ?? 'GET';
+        if (method !== 'GET' || e.code === 'AccessDenied') {
+          const url = req.url ?? '/';
+          const claimed = /Credential=([^,]+)/.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
+          auditCall(req, requestId, String(req.headers['x-acs-action'] ?? ''), { ...PUBLIC_PRINCIPAL, accessKeyId: claimed }, url.split('?')[0]!, reply.status, e.code);
+        }
+      }
       const isBodyUnread = !req.readableEnded;
       if (isBodyUnread) {
         reply.headers.connection = 'close';
