@@ -29,6 +29,7 @@ import { createScheduler, type Scheduler } from './scheduler/index.js';
 import { createFsBlobStore } from './store/blob/fs-blob-store.js';
 import { createSqliteMetadataStore } from './store/sqlite/sqlite-metadata-store.js';
 import { createSqliteQueue } from './store/sqlite/sqlite-queue.js';
+import { createSecretBox, loadOrCreateMasterKey, masterKeyFile } from './store/secret-box.js';
 import type { MetadataStore } from './store/types.js';
 import { createSystemClock, type Clock } from './time/clock.js';
 import { createVpcService } from './vpc/index.js';
@@ -102,7 +103,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
   };
 
   try {
-    const store: MetadataStore = createSqliteMetadataStore(path.join(config.dataDir, 'openfc.db'));
+    const store: MetadataStore = createSqliteMetadataStore(path.join(config.dataDir, 'openfc.db'), { secretBox: createSecretBox(loadOrCreateMasterKey(masterKeyFile(config.dataDir))) });
     closers.push(() => store.close());
     const accounts = createAccountService({ store, clock });
     const rootKey = config.rootAccessKeyId && config.rootAccessKeySecret ? { accessKeyId: config.rootAccessKeyId, accessKeySecret: config.rootAccessKeySecret } : undefined;

@@ -9,6 +9,7 @@ import { PlatformError } from '../../errors/index.js';
 import type { AccessKeyRecord, AccountRecord, AsyncInvokeConfigRecord, FunctionRecord, ListPage, MetadataStore, VpcRecord } from '../types.js';
 import { migrate } from './migrate.js';
 import { createSqliteRamStore } from './sqlite-ram-store.js';
+import type { SecretBox } from '../secret-box.js';
 
 interface FunctionRow {
   account_id: string;
@@ -86,14 +87,20 @@ const toAsyncInvokeConfig = (r: AsyncInvokeConfigRow): AsyncInvokeConfigRecord =
   createdTime: r.created_time, lastModifiedTime: r.last_modified_time,
 });
 
-/** Opens (creating if needed) the database at `file` and brings its schema up to date. */
-export function createSqliteMetadataStore(file: string): MetadataStore {
+/**
+ * Opens (creating if needed) the database at `file` and brings its schema up to date. With a
+ * `secretBox`, AccessKey and STS secrets are stored sealed (store/secret-box), and any plaintext
+ * ones left from before are sealed now.
+ */
+export function createSqliteMetadataStore(file: string, options: { secretBox?: SecretBox } = {}): MetadataStore {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const db = new Database(file);
   if (file !== ':memory:') fs.chmodSync(file, 0o600);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
+  // Overwrite deleted and replaced content, so a secret sealed in place leaves no plaintext behind in free pages.
+  db.pragma('secure_delete = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
 
@@ -157,9 +164,22 @@ export function createSqliteMetadataStore(file: string): MetadataStore {
   };
 
   const functionParams = (r: FunctionRecord) => ({ ...r, config: JSON.stringify(r.config) });
+  const box = options.secretBox;
+  const seal = (secret: string) => (box ? box.seal(secret) : secret);
+  const openKey = (r: AccessKeyRow): AccessKeyRecord => ({ ...toAccessKey(r), accessKeySecret: box ? box.open(r.access_key_secret) : r.access_key_secret });
+  if (box) {
+    // Secrets stored before sealing existed (or by a store opened without the key) are sealed now.
+    db.transaction(() => {
+      for (const table of ['access_keys', 'sts_sessions']) {
+        for (const r of db.prepare(`SELECT access_key_id, access_key_secret FROM ${table}`).all() as { access_key_id: string; access_key_secret: string }[]) {
+          if (!box.isSealed(r.access_key_secret)) db.prepare(`UPDATE ${table} SET access_key_secret = ? WHERE access_key_id = ?`).run(box.seal(r.access_key_secret), r.access_key_id);
+        }
+      }
+    })();
+  }
 
   return {
-    ...createSqliteRamStore(db),
+    ...createSqliteRamStore(db, { seal, open: (v) => (box ? box.open(v) : v) }),
     createAccount(a: AccountRecord) {
       stmt.insertAccount.run(a.accountId, a.createdTime);
     },
@@ -171,14 +191,14 @@ export function createSqliteMetadataStore(file: string): MetadataStore {
       return (stmt.listAccounts.all() as { account_id: string; created_time: string }[]).map((r) => ({ accountId: r.account_id, createdTime: r.created_time }));
     },
     putAccessKey(k) {
-      stmt.putKey.run(k);
+      stmt.putKey.run({ ...k, accessKeySecret: seal(k.accessKeySecret) });
     },
     getAccessKey(id) {
       const r = stmt.getKey.get(id) as AccessKeyRow | undefined;
-      return r && toAccessKey(r);
+      return r && openKey(r);
     },
     listAccessKeys(accountId) {
-      return (stmt.listKeys.all(accountId) as AccessKeyRow[]).map(toAccessKey);
+      return (stmt.listKeys.all(accountId) as AccessKeyRow[]).map(openKey);
     },
     createFunction(record) {
       try {

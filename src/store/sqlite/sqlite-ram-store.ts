@@ -28,7 +28,8 @@ const toSession = (r: Row): StsSessionRecord => ({
 
 const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || (e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 
-export function createSqliteRamStore(db: Database.Database): RamStore {
+/** `seal`/`open` protect STS secrets at rest (store/secret-box); identity functions store them as they are. */
+export function createSqliteRamStore(db: Database.Database, secrets: { seal(v: string): string; open(v: string): string }): RamStore {
   const stmt = {
     insertUser: db.prepare('INSERT INTO ram_users (account_id, user_name, user_id, display_name, comments, created_time) VALUES (@accountId, @userName, @userId, @displayName, @comments, @createdTime)'),
     getUser: db.prepare('SELECT * FROM ram_users WHERE account_id = ? AND user_name = ?'),
@@ -109,10 +110,10 @@ export function createSqliteRamStore(db: Database.Database): RamStore {
     attachRamPolicy: (r) => void stmt.attach.run(r),
     detachRamPolicy: (a, t, p, n) => stmt.detach.run(a, t, p, n).changes > 0,
     listRamAttachments: (a, f) => (stmt.listAttachments.all({ accountId: a, principalType: f.principalType ?? null, principalName: f.principalName ?? null, policyName: f.policyName ?? null }) as Row[]).map(toAttachment),
-    putStsSession: (r) => void stmt.putSession.run(r),
+    putStsSession: (r) => void stmt.putSession.run({ ...r, accessKeySecret: secrets.seal(r.accessKeySecret) }),
     getStsSession: (id) => {
       const r = stmt.getSession.get(id) as Row | undefined;
-      return r && toSession(r);
+      return r && { ...toSession(r), accessKeySecret: secrets.open(r.access_key_secret as string) };
     },
     purgeStsSessions: (before) => stmt.purgeSessions.run(before).changes,
     deleteAccessKey: (id) => stmt.deleteKey.run(id).changes > 0,
