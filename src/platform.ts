@@ -14,7 +14,7 @@ import { DEFAULT_MEMORY_MB, DISK_SIZES_MB, resolveConfig, type PlatformOptions, 
 import { coerceError } from './errors/index.js';
 import { EventBus } from './events/event-bus.js';
 import { createCodeCache, createCodeUrlSigner, createFunctionService, type FunctionService } from './functions/index.js';
-import { createAccountService, createAuthorizer, createRamOperations, createSignatureVerifier, createStsService, NonceCache, type AccountService, type NewAccount } from './iam/index.js';
+import { createAccountService, createAuthorizer, createRamOperations, createRoleCredentials, createSignatureVerifier, createStsService, NonceCache, type AccountService, type NewAccount } from './iam/index.js';
 import { createPolicyEngine } from './iam/policy/engine.js';
 import { createAccessControl } from './api/access-control.js';
 import { createAsyncConfigService, createAsyncDispatcher, createAsyncInvoker, createAsyncTaskService, createInvokeService } from './invoke/index.js';
@@ -109,6 +109,14 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     const rootKey = config.rootAccessKeyId && config.rootAccessKeySecret ? { accessKeyId: config.rootAccessKeyId, accessKeySecret: config.rootAccessKeySecret } : undefined;
     const defaultAccount = accounts.ensureDefaultAccount(rootKey);
 
+    const policyEngine = createPolicyEngine();
+    const authorizer = createAuthorizer({ store, engine: policyEngine });
+    const access = createAccessControl({ authorizer, clock, region: config.region });
+    const validatePolicy = (doc: string, field: string) => void policyEngine.parse(doc, field);
+    const sts = createStsService({ store, clock, validatePolicy });
+    const ram = createRamOperations({ store, clock, validatePolicy, onChange: () => authorizer.invalidate() });
+    const roleCredentials = createRoleCredentials({ sts, clock });
+
     const blobs = createFsBlobStore(path.join(config.dataDir, 'blobs'));
     const codeCache = createCodeCache({
       blobStore: blobs, root: path.join(config.dataDir, 'code'), limits: { maxUnpackedBytes: config.maxCodeUnpackedBytes, maxEntries: config.maxCodeEntries },
@@ -144,6 +152,10 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     });
     const scheduler = createScheduler({
       driver, codeCache, clock, events, logger, config, newRequestId, admission, networkOf: (fn) => vpcs.networkOf(fn),
+      roleCredentials: (fn, roleArn) => {
+        const { accessKeyId, accessKeySecret, securityToken } = roleCredentials.get(fn.accountId, fn.functionName, roleArn);
+        return { accessKeyId, accessKeySecret, securityToken };
+      },
       functionLogs: createFileFunctionLogSink(path.join(config.dataDir, 'logs', 'functions'), { clock }),
     });
     closers.push(() => scheduler.close());
@@ -160,12 +172,6 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     const asyncTasks = createAsyncTaskService({ queue, functions, clock, events, abortAttempt: (eventId) => dispatcher.abort(eventId) });
     dispatcher.start();
 
-    const policyEngine = createPolicyEngine();
-    const authorizer = createAuthorizer({ store, engine: policyEngine });
-    const access = createAccessControl({ authorizer, clock, region: config.region });
-    const validatePolicy = (doc: string, field: string) => void policyEngine.parse(doc, field);
-    const sts = createStsService({ store, clock, validatePolicy });
-    const ram = createRamOperations({ store, clock, validatePolicy, onChange: () => authorizer.invalidate() });
 
     const metrics = createMetrics(events);
     const router = createRouter({

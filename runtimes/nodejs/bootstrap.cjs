@@ -71,7 +71,16 @@ async function onAssign(header) {
   return { ok: true };
 }
 
+/** Renewed execution-role credentials arrive with an invocation: the context and the environment both get them. */
+function takeCredentials(c) {
+  assigned.credentials = c;
+  process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = c.accessKeyId;
+  process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = c.accessKeySecret;
+  process.env.ALIBABA_CLOUD_SECURITY_TOKEN = c.securityToken;
+}
+
 function onInvoke(header, event) {
+  if (header.credentials) takeCredentials(header.credentials);
   const rec = logging.createRecord(header.requestId, header.isLogTail);
   return logging.als.run(rec, async () => {
     logging.line(rec, `FC Invoke Start RequestId: ${header.requestId}`);

@@ -11,3 +11,4 @@ export { acsDate, signHeaders, type SigningCredentials } from './acs3-client.js'
 export { createAuthorizer, type Authorizer, type Decision, type PolicyEngine, type RequestConditions } from './authorize.js';
 export { createStsService, trusts, FC_SERVICE_PRINCIPAL, type StsService, type TemporaryCredentials, type AssumeRoleCaller } from './sts-service.js';
 export { createRamOperations, ramResourceFor, userPrincipal, type RamOperation, type RpcParams } from './ram-service.js';
+export { createRoleCredentials, type RoleCredentials } from './role-credentials.js';

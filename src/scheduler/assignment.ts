@@ -4,7 +4,7 @@
  * (reference §10.2) plus the function's own variables, and the handler/hook configuration.
  * Nothing of the platform's own environment is included.
  */
-import type { AssignHeader } from '../sandbox/channel/index.js';
+import type { AssignHeader, Credentials } from '../sandbox/channel/index.js';
 import type { FunctionConfig } from '../functions/types.js';
 import type { FunctionRecord } from '../store/types.js';
 
@@ -14,8 +14,10 @@ export function buildAssignHeader(input: {
   codeDirInside: string;
   region: string;
   initRequestId: string;
+  /** The execution role's temporary credentials, for a function with a `role`. */
+  credentials?: Credentials;
 }): AssignHeader {
-  const { fn, instanceId, codeDirInside, region } = input;
+  const { fn, instanceId, codeDirInside, region, credentials } = input;
   const cfg = fn.config as FunctionConfig;
   const init = cfg.instanceLifecycleConfig?.initializer;
   const preStop = cfg.instanceLifecycleConfig?.preStop;
@@ -34,6 +36,7 @@ export function buildAssignHeader(input: {
     FC_FUNCTION_VERSION: 'LATEST',
     FC_QUALIFIER: 'LATEST',
     ...(init?.handler && { FC_INITIALIZER_HANDLER: init.handler, FC_INITIALIZATION_TIMEOUT: String(init.timeout ?? 3) }),
+    ...(credentials && credentialEnv(credentials)),
   };
   return {
     instanceId,
@@ -53,5 +56,11 @@ export function buildAssignHeader(input: {
       versionId: '0',
     },
     initRequestId: input.initRequestId,
+    ...(credentials && { credentials }),
   };
+}
+
+/** How the execution role's credentials appear in the instance environment (the SDKs' default chain reads them). */
+export function credentialEnv(c: Credentials): Record<string, string> {
+  return { ALIBABA_CLOUD_ACCESS_KEY_ID: c.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: c.accessKeySecret, ALIBABA_CLOUD_SECURITY_TOKEN: c.securityToken };
 }

@@ -13,7 +13,7 @@ import type { FunctionConfig } from '../functions/types.js';
 import type { FunctionLogSink } from '../observability/function-logs.js';
 import type { Logger } from '../observability/logger.js';
 import type { RequestIdFactory } from '../observability/request-id.js';
-import { ChannelClosedError, type FunctionErrorBody } from '../sandbox/channel/index.js';
+import { ChannelClosedError, type Credentials, type FunctionErrorBody } from '../sandbox/channel/index.js';
 import type { NetworkSpec, SandboxDriver, SandboxExit } from '../sandbox/types.js';
 import type { FunctionRecord } from '../store/types.js';
 import type { Clock } from '../time/clock.js';
@@ -37,11 +37,28 @@ export interface InstanceStarterDeps {
   functionLogs: FunctionLogSink;
   newRequestId: RequestIdFactory;
   networkOf: (fn: FunctionRecord) => NetworkSpec;
+  /**
+   * The current temporary credentials of the function's execution role (`role`), assumed by FC;
+   * throws when the role cannot be assumed. Absent: functions get no credentials.
+   */
+  roleCredentials?: (fn: FunctionRecord, roleArn: string) => Credentials;
 }
 
 /** Returns `start(inst)`; `onExit` hears of every started sandbox's exit. */
 export function createInstanceStarter(deps: InstanceStarterDeps, onExit: (inst: Instance, exit: SandboxExit) => void): (inst: Instance) => Promise<void> {
   const { driver, codeCache, clock, events, logger, config, functionLogs, networkOf } = deps;
+  /** The role's credentials for the instance; a role that cannot be assumed fails the start like an initializer would. */
+  function assumeFor(inst: Instance, roleArn: string): Credentials {
+    try {
+      const c = deps.roleCredentials!(inst.fn, roleArn);
+      inst.credentialsKeyId = c.accessKeyId;
+      return c;
+    } catch (e: unknown) {
+      const message = `the execution role '${roleArn}' could not be assumed: ${e instanceof Error ? e.message : String(e)}`;
+      throw new InitializationFailedError({ errorMessage: message, errorType: 'ExecutionRoleError', stackTrace: [] }, '', inst.id);
+    }
+  }
+
   return async function start(inst: Instance): Promise<void> {
     const cfg = inst.fn.config as FunctionConfig;
     const log = logger.child({ instanceId: inst.id, accountId: inst.fn.accountId, functionName: inst.fn.functionName });
@@ -69,7 +86,8 @@ export function createInstanceStarter(deps: InstanceStarterDeps, onExit: (inst: 
       sandbox.channel.close();
     }, initTimeoutMs);
     try {
-      const header = buildAssignHeader({ fn: inst.fn, instanceId: inst.id, codeDirInside: sandbox.codeDirInside, region: config.region, initRequestId });
+      const credentials = cfg.role && deps.roleCredentials ? assumeFor(inst, cfg.role) : undefined;
+      const header = buildAssignHeader({ fn: inst.fn, instanceId: inst.id, codeDirInside: sandbox.codeDirInside, region: config.region, initRequestId, ...(credentials && { credentials }) });
       inst.env = header.env;
       const outcome = await sandbox.channel.assign(header);
       if (!outcome.ok) throw new InitializationFailedError(outcome.error, outcome.log, inst.id);

@@ -40,6 +40,8 @@ export class Instance {
   keepsCpu = false;
   /** InstanceExec sessions open on it: it is neither frozen nor released for being idle meanwhile. */
   execSessions = 0;
+  /** The AccessKeyId of the execution-role credentials the runtime holds; newer ones go with the next invocation. */
+  credentialsKeyId?: string;
   /** The environment the function was assigned with, which exec sessions get too. */
   env: Readonly<Record<string, string>> = {};
   /** Holds a share of the account's quotas and the node's capacity until it stops. */

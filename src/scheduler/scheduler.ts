@@ -12,7 +12,7 @@ import type { EventMap, InstanceStopReason } from '../events/event-bus.js';
 import type { FunctionConfig } from '../functions/types.js';
 import { createInstanceId } from '../observability/request-id.js';
 import { ADMIT_ALL, type Admission } from '../quotas/admission.js';
-import { ChannelClosedError } from '../sandbox/channel/index.js';
+import { ChannelClosedError, type Credentials } from '../sandbox/channel/index.js';
 import { RUNTIME_BASE_ENV } from '../sandbox/exec-process.js';
 import type { NetworkSpec, Sandbox } from '../sandbox/types.js';
 import type { FunctionRecord } from '../store/types.js';
@@ -63,6 +63,19 @@ export interface ExecSession {
 const errorBody = (errorMessage: string, errorType: string): Buffer => Buffer.from(JSON.stringify({ errorMessage, errorType, stackTrace: [] }));
 
 export function createScheduler(deps: SchedulerDeps): Scheduler {
+  /** The role's credentials when they changed since the instance got its last ones (they are renewed before expiry). */
+  function renewedCredentials(inst: Instance, roleArn: string): Credentials | undefined {
+    try {
+      const c = deps.roleCredentials!(inst.fn, roleArn);
+      if (c.accessKeyId === inst.credentialsKeyId) return undefined;
+      inst.credentialsKeyId = c.accessKeyId;
+      return c;
+    } catch (e: unknown) {
+      deps.logger.warn('the execution role could not be renewed; the instance keeps its current credentials', { instanceId: inst.id, err: coerceError(e) });
+      return undefined;
+    }
+  }
+
   const { driver, codeCache, clock, events, logger, config, functionLogs } = deps;
   const admission = deps.admission ?? ADMIT_ALL;
   const capacity = new CapacityWaiters(clock);
@@ -304,7 +317,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       if (!isDone) void stop(inst, 'aborted');
     });
     try {
-      const out = await sandbox.channel.invoke({ requestId: request.requestId, isLogTail: request.isLogTail, deadlineMs: startedAt + cfg.timeout * 1000 }, request.event);
+      const credentials = cfg.role && deps.roleCredentials ? renewedCredentials(inst, cfg.role) : undefined;
+      const out = await sandbox.channel.invoke({ requestId: request.requestId, isLogTail: request.isLogTail, deadlineMs: startedAt + cfg.timeout * 1000, ...(credentials && { credentials }) }, request.event);
       return { instanceId: inst.id, body: out.body, errorType: out.errorType, contentType: out.contentType, log: out.log, durationMs: clock.now() - startedAt };
     } catch (e: unknown) {
       if (!(e instanceof ChannelClosedError)) throw e;
