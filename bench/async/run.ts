@@ -3,7 +3,7 @@
 //
 // openfc: real `openfc serve` children; the function created with the official SDK; raw
 // `InvokeFunction` requests with `x-fc-invocation-type: Async`, ACS3-signed ahead of each phase
-// (each with its own nonce), driven over 64 keep-alive connections (bench/async/accepted-load.ts,
+// (each with its own nonce), driven over 64 keep-alive connections (bench/lib/load.ts expecting 202,
 // the loop of bench/lib/load.ts expecting 202). Three servers: A has dispatch concurrency 1 and its
 // one slot held by a parked attempt (the enqueue path alone), B dispatch concurrency 1 running the
 // no-op, C the default 64 (end-to-end, then enqueue while dispatching).
@@ -22,10 +22,9 @@ import Database from 'better-sqlite3';
 import { createFcClient, $FC } from '../../test/helpers/sdk.js';
 import { createFunctionInput } from '../../test/helpers/functions.js';
 import { acsDate, signHeaders, type BenchCredentials } from '../lib/acs3.js';
-import { percentile, sendOnce, serialize, type LoadResult } from '../lib/load.js';
+import { percentile, runLoad, sendOnce, serialize, type LoadResult } from '../lib/load.js';
 import { cpuDelta, treeCpu } from '../lib/proc-cpu.js';
 import { ROOT, startBenchServe, type BenchServe } from '../lib/serve.js';
-import { runAcceptedLoad } from './accepted-load.js';
 import { runSqliteFloor, type FloorResult, type SampleRow } from './sqlite-floor.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -178,7 +177,7 @@ function assertClean(phase: string, r: LoadResult): void {
 }
 
 const load = (serve: BenchServe, concurrency: number, count: number, maxSeconds: number) =>
-  runAcceptedLoad({ port: serve.port, concurrency, maxRequests: count, maxSeconds, wire: signedWire(serve.creds, serve.port, count) });
+  runLoad({ port: serve.port, concurrency, maxRequests: count, maxSeconds, wire: signedWire(serve.creds, serve.port, count), expectedStatus: 202 });
 
 /** One check request, then latency at concurrency 1 (each request is its own commit). */
 async function latencyAtOne(serve: BenchServe): Promise<{ p50: number; p99: number }> {
@@ -200,7 +199,7 @@ async function enqueueWindow(scenario: string, serve: BenchServe & { counterFile
   const cpu0 = treeCpu([serve.pid]);
   const loadCpu0 = process.cpuUsage();
   const busy0 = machineBusyMs();
-  const t = await runAcceptedLoad({ port: serve.port, concurrency: CONNECTIONS, maxRequests: pool, maxSeconds: ENQUEUE_SECONDS, wire });
+  const t = await runLoad({ port: serve.port, concurrency: CONNECTIONS, maxRequests: pool, maxSeconds: ENQUEUE_SECONDS, wire, expectedStatus: 202 });
   const busy = machineBusyMs() - busy0;
   const loadCpu = process.cpuUsage(loadCpu0);
   const server = cpuDelta(cpu0, treeCpu([serve.pid]));
@@ -244,7 +243,7 @@ async function endToEnd(serve: BenchServe) {
   const loadCpu0 = process.cpuUsage();
   const busy0 = machineBusyMs();
   const t0 = performance.now();
-  const l = await runAcceptedLoad({ port: serve.port, concurrency: CONNECTIONS, maxRequests: E2E_EVENTS, maxSeconds: 60, wire });
+  const l = await runLoad({ port: serve.port, concurrency: CONNECTIONS, maxRequests: E2E_EVENTS, maxSeconds: 60, wire, expectedStatus: 202 });
   assertClean('e2e enqueue', l);
   if (l.requests !== E2E_EVENTS) throw new Error(`e2e: only ${l.requests} of ${E2E_EVENTS} events were enqueued`);
   const enqueuedAt = performance.now();

@@ -37,8 +37,8 @@ const CHUNKED = /\r\ntransfer-encoding: *chunked/i;
 
 interface Parsed { used: number; statuses: number[]; errorHeads: string[] }
 
-/** Parses complete responses from `buf`; returns how many bytes were consumed. */
-function parseResponses(buf: Buffer): Parsed {
+/** Parses complete responses from `buf`; anything but `expectedStatus` without x-fc-error-type is an error. */
+function parseResponses(buf: Buffer, expectedStatus: number): Parsed {
   const out: Parsed = { used: 0, statuses: [], errorHeads: [] };
   for (;;) {
     const end = buf.indexOf(HEADER_END, out.used);
@@ -49,7 +49,7 @@ function parseResponses(buf: Buffer): Parsed {
     const length = m ? Number(m[1]) : 0;
     if (buf.length < end + 4 + length) break;
     const status = Number(head.slice(9, 12));
-    if (status !== 200 || ERROR_TYPE.test(head)) out.errorHeads.push(`${head}\r\n\r\n${buf.toString('utf8', end + 4, end + 4 + length)}`);
+    if (status !== expectedStatus || ERROR_TYPE.test(head)) out.errorHeads.push(`${head}\r\n\r\n${buf.toString('utf8', end + 4, end + 4 + length)}`);
     out.statuses.push(status);
     out.used = end + 4 + length;
   }
@@ -71,9 +71,11 @@ function connect(port: number): Promise<net.Socket> {
 /**
  * Closed loop: `concurrency` keep-alive connections to 127.0.0.1:`port`, each with one request in
  * flight, until `maxRequests` were sent, `maxSeconds` passed, or `wire(i)` returns undefined.
- * `wire(i)` must be cheap (pre-serialized bytes): it runs inside the timed loop.
+ * `wire(i)` must be cheap (pre-serialized bytes): it runs inside the timed loop. A response is a
+ * success when its status is `expectedStatus` (default 200; 202 for async invocations).
  */
-export async function runLoad(opts: { port: number; concurrency: number; maxRequests: number; maxSeconds: number; wire: (i: number) => Buffer | undefined }): Promise<LoadResult> {
+export async function runLoad(opts: { port: number; concurrency: number; maxRequests: number; maxSeconds: number; wire: (i: number) => Buffer | undefined; expectedStatus?: number }): Promise<LoadResult> {
+  const expectedStatus = opts.expectedStatus ?? 200;
   const sockets = await Promise.all(Array.from({ length: opts.concurrency }, () => connect(opts.port)));
   const latencies = new Float64Array(opts.maxRequests);
   let issued = 0;
@@ -110,7 +112,7 @@ export async function runLoad(opts: { port: number; concurrency: number; maxRequ
           buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
           let parsed: Parsed;
           try {
-            parsed = parseResponses(buf);
+            parsed = parseResponses(buf, expectedStatus);
           } catch (e) {
             return reject(e);
           }
