@@ -50,10 +50,12 @@ export interface Admission {
   /** Gives back the share of an instance that stopped (or never started). */
   release(shape: InstanceShape): void;
   usage(accountId: string): Readonly<AccountUsage>;
+  /** A function with reservedConcurrency 0 takes no invocations at all, not even on instances it still has. */
+  isBlocked(accountId: string, functionName: string): boolean;
 }
 
 /** Admits everything (a scheduler without quotas, in unit tests). */
-export const ADMIT_ALL: Admission = { tryAdmit: () => undefined, release: () => undefined, usage: () => ({ instances: 0, memoryMb: 0, vcpu: 0 }) };
+export const ADMIT_ALL: Admission = { tryAdmit: () => undefined, release: () => undefined, usage: () => ({ instances: 0, memoryMb: 0, vcpu: 0 }), isBlocked: () => false };
 
 /** Reservations of one account: reserved instances by function name. */
 export type ReservationLookup = (accountId: string) => ReadonlyMap<string, number>;
@@ -130,5 +132,6 @@ export function createAdmission(deps: { limits: AdmissionLimits; clock: Clock; r
       const a = accountOf(accountId);
       return { instances: a.instances, memoryMb: a.memoryMb, vcpu: a.vcpu };
     },
+    isBlocked: (accountId, functionName) => deps.reservations(accountId).get(functionName) === 0,
   };
 }

@@ -369,6 +369,10 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
 
   return {
     invoke(fn, request) {
+      if (admission.isBlocked(fn.accountId, fn.functionName)) {
+        events.emit('invocation:throttled', { accountId: fn.accountId, functionName: fn.functionName, code: 'ResourceThrottled' });
+        return Promise.reject(new PlatformError('ResourceThrottled', `function '${fn.functionName}' has reservedConcurrency 0: its invocations are blocked`));
+      }
       // The hot path: a warm slot is taken and the invocation sent in this same turn.
       const warm = takeSlot(fn);
       if (warm && isRunnableNow(warm)) return run(warm, fn, request).then((outcome) => reportCompleted(fn, request, outcome));

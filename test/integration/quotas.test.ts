@@ -57,6 +57,18 @@ describe('quotas and reserved concurrency', () => {
     assert.equal((await rejectionOf(put('no-such-function', 1))).code, 'FunctionNotFound');
   });
 
+  test('reservedConcurrency 0 also blocks a function that still has a warm instance, and lifting it serves it again', async () => {
+    const name = uniqueName('quota');
+    await client.createFunction(new $FC.CreateFunctionRequest({ body: await createFunctionInput(name) }));
+    assert.equal((await invoke(client, name, 'warm')).body.toString(), 'warm');
+    assert.equal(platform.scheduler.listInstances({ functionName: name }).length, 1);
+    await put(name, 0);
+    const refused = await rejectionOf(invoke(client, name, 'x'));
+    assert.deepEqual([refused.statusCode, refused.code], [429, 'ResourceThrottled']);
+    await client.deleteConcurrencyConfig(name);
+    assert.equal((await invoke(client, name, 'again')).body.toString(), 'again');
+  });
+
   test('GET /metrics shows cold starts, throttles, live instances and invocation durations (Prometheus text)', async () => {
     const res = await fetch(`${platform.endpoints.http}/metrics`);
     assert.equal(res.status, 200);
