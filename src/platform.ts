@@ -4,7 +4,6 @@
  * constructs backends. `startPlatform()` also opens the listeners; `createTestPlatform()` is the
  * same thing on port 0 in a fresh data dir, for tests (ours and users').
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,7 +28,7 @@ import { createScheduler, type Scheduler } from './scheduler/index.js';
 import { createFsBlobStore } from './store/blob/fs-blob-store.js';
 import { createSqliteMetadataStore } from './store/sqlite/sqlite-metadata-store.js';
 import { createSqliteQueue } from './store/sqlite/sqlite-queue.js';
-import { createSecretBox, loadOrCreateMasterKey, masterKeyFile } from './store/secret-box.js';
+import { loadOrCreateKeyFile, openSecretBox } from './store/secret-box.js';
 import type { MetadataStore } from './store/types.js';
 import { createSystemClock, type Clock } from './time/clock.js';
 import { createVpcService } from './vpc/index.js';
@@ -66,14 +65,6 @@ export interface StartOptions extends PlatformOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-function loadOrCreateSecret(file: string): Buffer {
-  if (fs.existsSync(file)) return fs.readFileSync(file);
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const secret = randomBytes(32);
-  fs.writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
-}
-
 function writeJson0600(file: string, value: unknown): void {
   const tmp = `${file}.tmp-${process.pid}`;
   fs.writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n', { mode: 0o600 });
@@ -103,7 +94,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
   };
 
   try {
-    const store: MetadataStore = createSqliteMetadataStore(path.join(config.dataDir, 'openfc.db'), { secretBox: createSecretBox(loadOrCreateMasterKey(masterKeyFile(config.dataDir))) });
+    const store: MetadataStore = createSqliteMetadataStore(path.join(config.dataDir, 'openfc.db'), { secretBox: openSecretBox(config.dataDir) });
     closers.push(() => store.close());
     const accounts = createAccountService({ store, clock });
     const rootKey = config.rootAccessKeyId && config.rootAccessKeySecret ? { accessKeyId: config.rootAccessKeyId, accessKeySecret: config.rootAccessKeySecret } : undefined;
@@ -121,7 +112,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     const codeCache = createCodeCache({
       blobStore: blobs, root: path.join(config.dataDir, 'code'), limits: { maxUnpackedBytes: config.maxCodeUnpackedBytes, maxEntries: config.maxCodeEntries },
     });
-    const codeUrls = createCodeUrlSigner(loadOrCreateSecret(path.join(config.dataDir, 'secrets', 'url-signing.key')));
+    const codeUrls = createCodeUrlSigner(loadOrCreateKeyFile(path.join(config.dataDir, 'secrets', 'url-signing.key')));
     const newRequestId = createRequestIdFactory();
 
     const chosen = createSandboxDriver(config, clock);

@@ -49,11 +49,14 @@ export function createSecretBox(key: Buffer): SecretBox {
 /** The master key file of a data dir. */
 export const masterKeyFile = (dataDir: string) => path.join(dataDir, 'secrets', 'master.key');
 
-/** Reads the master key, creating it (0600, in a 0700 directory) on first use. */
-export function loadOrCreateMasterKey(file: string): Buffer {
+/** Reads a 32-byte key file, creating it (0600, in a 0700 directory) on first use. */
+export function loadOrCreateKeyFile(file: string): Buffer {
   if (fs.existsSync(file)) return fs.readFileSync(file);
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const key = randomBytes(MASTER_KEY_BYTES);
   fs.writeFileSync(file, key, { mode: 0o600, flag: 'wx' });
   return key;
 }
+
+/** The secret box of a data dir, under its master key (created on first use). */
+export const openSecretBox = (dataDir: string): SecretBox => createSecretBox(loadOrCreateKeyFile(masterKeyFile(dataDir)));

@@ -7,13 +7,13 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_CONFIG, resolveConfig } from '../../config/index.js';
 import { createAccountService } from '../../iam/index.js';
-import { createSecretBox, loadOrCreateMasterKey, masterKeyFile } from '../../store/secret-box.js';
+import { openSecretBox } from '../../store/secret-box.js';
 import { createSqliteMetadataStore } from '../../store/sqlite/sqlite-metadata-store.js';
 import { createSystemClock } from '../../time/clock.js';
 
 function openAccounts(dataDir: string | undefined) {
   const config = resolveConfig({ dataDir });
-  const store = createSqliteMetadataStore(path.join(config.dataDir, 'openfc.db'), { secretBox: createSecretBox(loadOrCreateMasterKey(masterKeyFile(config.dataDir))) });
+  const store = createSqliteMetadataStore(path.join(config.dataDir, 'openfc.db'), { secretBox: openSecretBox(config.dataDir) });
   return { store, accounts: createAccountService({ store, clock: createSystemClock() }) };
 }
 
