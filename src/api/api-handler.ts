@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PlatformError, invalidArgument } from '../errors/index.js';
-import { principalArn, type Principal } from '../iam/index.js';
+import { parseAuthorization, principalArn, type Principal } from '../iam/index.js';
 import type { AuditLog } from '../exec/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { RequestIdFactory } from '../observability/request-id.js';
@@ -178,7 +178,12 @@ export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, r
         const method = req.method ?? 'GET';
         if (method !== 'GET' || e.code === 'AccessDenied') {
           const url = req.url ?? '/';
-          const claimed = /Credential=([^,]+)/.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
+          let claimed = '';
+          try {
+            claimed = parseAuthorization(req.headers).accessKeyId;
+          } catch {
+            /* refused before the Authorization header could be read */
+          }
           auditCall(req, requestId, String(req.headers['x-acs-action'] ?? ''), { ...PUBLIC_PRINCIPAL, accessKeyId: claimed }, url.split('?')[0]!, reply.status, e.code);
         }
       }

@@ -9,7 +9,7 @@ test('role credentials are reused while fresh and renewed when less than 5 minut
   let n = 0;
   const sts = {
     assumeRole: (_caller: unknown, input: { durationSeconds?: number }) => ({
-      credentials: { accessKeyId: `STS.${++n}`, accessKeySecret: 's', securityToken: 't', expiresAtMs: clock.now() + (input.durationSeconds ?? 0) * 1000 },
+      credentials: { accessKeyId: `STS.${++n}`, accessKeySecret: 's', securityToken: 't', expiresAtMs: clock.now() + (input.durationSeconds ?? 3600) * 1000 },
       role: {}, assumedRoleId: '', arn: '',
     }),
   } as unknown as StsService;

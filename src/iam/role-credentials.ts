@@ -2,7 +2,7 @@
  * @module iam/role-credentials
  * Execution roles: a function whose `role` names a RAM role of its account runs with temporary
  * credentials of that role, assumed by the FC service (so the role's trust policy must name
- * `fc.aliyuncs.com`). Credentials are kept per (account, function, role) and renewed once less
+ * `fc.aliyuncs.com`), for the STS default of an hour. Credentials are kept per (account, function, role) and renewed once less
  * than `refreshBeforeMs` of their life is left, so an instance always holds valid ones.
  */
 import type { Clock } from '../time/clock.js';
@@ -10,7 +10,6 @@ import { FC_SERVICE_PRINCIPAL, type StsService, type TemporaryCredentials } from
 
 /** Credentials are renewed when less than this much of their life is left. @default 5 min */
 export const DEFAULT_REFRESH_BEFORE_MS = 5 * 60 * 1000;
-const SESSION_DURATION_S = 3600;
 
 export interface RoleCredentials {
   /** The role's current credentials for this function; assumes the role when none are fresh. Throws when it cannot be assumed. */
@@ -31,8 +30,7 @@ export function createRoleCredentials(deps: { sts: StsService; clock: Clock; ref
       const cached = cache.get(key);
       if (cached && !isDue(cached.expiresAtMs)) return cached;
       const sessionName = `fc-${functionName}`.slice(0, 64).replace(/[^a-zA-Z0-9.@_-]/g, '_');
-      const { credentials, role } = sts.assumeRole({ service: FC_SERVICE_PRINCIPAL, accountId }, { roleArn, roleSessionName: sessionName.length >= 2 ? sessionName : 'fc-function', durationSeconds: SESSION_DURATION_S });
-      void role;
+      const { credentials } = sts.assumeRole({ service: FC_SERVICE_PRINCIPAL, accountId }, { roleArn, roleSessionName: sessionName.length >= 2 ? sessionName : 'fc-function' });
       cache.set(key, credentials);
       return credentials;
     },

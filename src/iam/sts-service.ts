@@ -87,7 +87,7 @@ export function createStsService(deps: { store: MetadataStore; clock: Clock; val
       const role = m[1] === accountId ? store.getRamRole(accountId, m[2]!) : undefined;
       if (!role) throw new PlatformError('EntityNotExist', `the role '${input.roleArn}' does not exist in this account`);
       if (!trusts(role, caller)) throw new PlatformError('AccessDenied', `the trust policy of role '${role.roleName}' does not allow ${'principal' in caller ? principalArn(caller.principal) : caller.service} to assume it`);
-      const duration = 'service' in caller ? Math.min(input.durationSeconds ?? DEFAULT_SESSION_DURATION_S, role.maxSessionDurationS) : (input.durationSeconds ?? Math.min(DEFAULT_SESSION_DURATION_S, role.maxSessionDurationS));
+      const duration = input.durationSeconds ?? Math.min(DEFAULT_SESSION_DURATION_S, role.maxSessionDurationS);
       if (!Number.isInteger(duration) || duration < MIN_SESSION_DURATION_S || duration > role.maxSessionDurationS) {
         throw invalidArgument(`DurationSeconds must be from ${MIN_SESSION_DURATION_S} to the role's MaxSessionDuration (${role.maxSessionDurationS})`);
       }

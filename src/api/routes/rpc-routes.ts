@@ -9,7 +9,7 @@
 import { MAX_CONTROL_BODY_BYTES } from '../../config/index.js';
 import { PlatformError } from '../../errors/index.js';
 import { ramResourceFor, type RamOperation, type RpcParams, type StsService } from '../../iam/index.js';
-import type { Principal } from '../../iam/index.js';
+import { principalArn, type Principal } from '../../iam/index.js';
 import type { RequestContext, RouteHandler } from '../context.js';
 import type { Route } from '../router.js';
 
@@ -44,7 +44,8 @@ export function rpcRoutes(deps: { ram: Readonly<Record<string, RamOperation>>; s
         if (version === STS_API_VERSION && action === 'AssumeRole') return { status: 200, json: { RequestId: ctx.requestId, ...assumeRole(ctx, ctx.principal, params) } };
         if (version === STS_API_VERSION && action === 'GetCallerIdentity') {
           const p = ctx.principal;
-          return { status: 200, json: { RequestId: ctx.requestId, AccountId: p.accountId, IdentityType: p.kind === 'root' ? 'Account' : p.kind === 'user' ? 'RAMUser' : 'AssumedRoleUser', ...(p.userName && { UserId: p.userName }), Arn: `acs:ram::${p.accountId}:${p.kind === 'user' ? `user/${p.userName}` : p.kind === 'role-session' ? `assumed-role/${p.roleName}/${p.sessionName}` : 'root'}` } };
+          const identityType = p.kind === 'root' ? 'Account' : p.kind === 'user' ? 'RAMUser' : 'AssumedRoleUser';
+          return { status: 200, json: { RequestId: ctx.requestId, AccountId: p.accountId, IdentityType: identityType, ...(p.userName && { UserId: p.userName }), Arn: principalArn(p) } };
         }
         const op = version === RAM_API_VERSION ? deps.ram[action] : undefined;
         if (!op) throw new PlatformError('PathNotSupported', `openfc has no operation ${action || '(no x-acs-action)'} of API version ${version || '(no x-acs-version)'}`);
