@@ -1,3 +1,4 @@
 /** @module scheduler — instance routing, scaling and lifecycle. */
 export * from './types.js';
-export { createScheduler, type ExecSession, type Scheduler, type SchedulerDeps } from './scheduler.js';
+export { createScheduler, type Scheduler, type SchedulerDeps } from './scheduler.js';
+export type { ExecSession } from './exec-sessions.js';

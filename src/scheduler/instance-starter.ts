@@ -18,6 +18,7 @@ import type { NetworkSpec, SandboxDriver, SandboxExit } from '../sandbox/types.j
 import type { FunctionRecord } from '../store/types.js';
 import type { Clock } from '../time/clock.js';
 import { buildAssignHeader } from './assignment.js';
+import { issueCredentials, type RoleCredentialSource } from './instance-credentials.js';
 import type { Instance } from './instance.js';
 
 /** An invocation could not run because its instance failed to initialize: a function error. */
@@ -41,7 +42,7 @@ export interface InstanceStarterDeps {
    * The current temporary credentials of the function's execution role (`role`), assumed by FC;
    * throws when the role cannot be assumed. Absent: functions get no credentials.
    */
-  roleCredentials?: (fn: FunctionRecord, roleArn: string) => Credentials;
+  roleCredentials?: RoleCredentialSource;
 }
 
 /** Returns `start(inst)`; `onExit` hears of every started sandbox's exit. */
@@ -50,9 +51,7 @@ export function createInstanceStarter(deps: InstanceStarterDeps, onExit: (inst: 
   /** The role's credentials for the instance; a role that cannot be assumed fails the start like an initializer would. */
   function assumeFor(inst: Instance, roleArn: string): Credentials {
     try {
-      const c = deps.roleCredentials!(inst.fn, roleArn);
-      inst.credentialsKeyId = c.accessKeyId;
-      return c;
+      return issueCredentials(inst, roleArn, deps.roleCredentials!);
     } catch (e: unknown) {
       const message = `the execution role '${roleArn}' could not be assumed: ${e instanceof Error ? e.message : String(e)}`;
       throw new InitializationFailedError({ errorMessage: message, errorType: 'ExecutionRoleError', stackTrace: [] }, '', inst.id);

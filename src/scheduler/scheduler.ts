@@ -12,12 +12,13 @@ import type { EventMap, InstanceStopReason } from '../events/event-bus.js';
 import type { FunctionConfig } from '../functions/types.js';
 import { createInstanceId } from '../observability/request-id.js';
 import { ADMIT_ALL, type Admission } from '../quotas/admission.js';
-import { ChannelClosedError, type Credentials } from '../sandbox/channel/index.js';
-import { RUNTIME_BASE_ENV } from '../sandbox/exec-process.js';
+import { ChannelClosedError } from '../sandbox/channel/index.js';
 import type { NetworkSpec, Sandbox } from '../sandbox/types.js';
 import type { FunctionRecord } from '../store/types.js';
 import type { TimerHandle } from '../time/clock.js';
 import { CapacityWaiters } from './capacity-waiters.js';
+import { openExecSession, type ExecSession } from './exec-sessions.js';
+import { renewedCredentials } from './instance-credentials.js';
 import { createInstanceStarter, InitializationFailedError, type InstanceStarterDeps } from './instance-starter.js';
 import { Instance } from './instance.js';
 import { createProvisioning, type Provisioning } from './provisioning.js';
@@ -52,30 +53,9 @@ export interface Scheduler {
   close(): Promise<void>;
 }
 
-/** An instance held open for InstanceExec. */
-export interface ExecSession {
-  readonly sandbox: Sandbox;
-  /** What the function's environment holds, for the exec'd command. */
-  readonly env: Readonly<Record<string, string>>;
-  end(): void;
-}
-
 const errorBody = (errorMessage: string, errorType: string): Buffer => Buffer.from(JSON.stringify({ errorMessage, errorType, stackTrace: [] }));
 
 export function createScheduler(deps: SchedulerDeps): Scheduler {
-  /** The role's credentials when they changed since the instance got its last ones (they are renewed before expiry). */
-  function renewedCredentials(inst: Instance, roleArn: string): Credentials | undefined {
-    try {
-      const c = deps.roleCredentials!(inst.fn, roleArn);
-      if (c.accessKeyId === inst.credentialsKeyId) return undefined;
-      inst.credentialsKeyId = c.accessKeyId;
-      return c;
-    } catch (e: unknown) {
-      deps.logger.warn('the execution role could not be renewed; the instance keeps its current credentials', { instanceId: inst.id, err: coerceError(e) });
-      return undefined;
-    }
-  }
-
   const { driver, codeCache, clock, events, logger, config, functionLogs } = deps;
   const admission = deps.admission ?? ADMIT_ALL;
   const capacity = new CapacityWaiters(clock);
@@ -317,7 +297,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       if (!isDone) void stop(inst, 'aborted');
     });
     try {
-      const credentials = cfg.role && deps.roleCredentials ? renewedCredentials(inst, cfg.role) : undefined;
+      const credentials = cfg.role && deps.roleCredentials ? renewedCredentials(inst, cfg.role, deps.roleCredentials, logger) : undefined;
       const out = await sandbox.channel.invoke({ requestId: request.requestId, isLogTail: request.isLogTail, deadlineMs: startedAt + cfg.timeout * 1000, ...(credentials && { credentials }) }, request.event);
       return { instanceId: inst.id, body: out.body, errorType: out.errorType, contentType: out.contentType, log: out.log, durationMs: clock.now() - startedAt };
     } catch (e: unknown) {
@@ -405,24 +385,10 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       }
       return out;
     },
-    async openExecSession(accountId, functionName, instanceId) {
+    openExecSession(accountId, functionName, instanceId) {
       const inst = [...(pools.get(poolKey(accountId, functionName)) ?? [])].find((i) => i.id === instanceId);
-      if (!inst || !inst.sandbox || (inst.state !== 'ready' && inst.state !== 'draining')) throw new PlatformError('InstanceNotFound', `function '${functionName}' has no running instance '${instanceId}'`);
-      inst.execSessions++;
-      let isEnded = false;
-      const end = () => {
-        if (isEnded) return;
-        isEnded = true;
-        inst.execSessions--;
-        if (inst.execSessions === 0 && inst.inFlight === 0 && inst.state === 'ready') markIdle(inst);
-      };
-      try {
-        await thaw(inst, 'exec');
-      } catch (e: unknown) {
-        end();
-        throw e;
-      }
-      return { sandbox: inst.sandbox, env: { ...RUNTIME_BASE_ENV, ...inst.env }, end };
+      if (!inst?.sandbox || (inst.state !== 'ready' && inst.state !== 'draining')) throw new PlatformError('InstanceNotFound', `function '${functionName}' has no running instance '${instanceId}'`);
+      return openExecSession(inst as Instance & { sandbox: Sandbox }, { thaw: (i) => thaw(i, 'exec'), markIdle });
     },
     async close() {
       isClosed = true;
