@@ -12,7 +12,6 @@
 // Knobs (any of them sends the JSON to async.partial.json): BENCH_ENQUEUE_SECONDS (5),
 // BENCH_E2E_EVENTS (5000), BENCH_CONNECTIONS (64), BENCH_SERVE_NODE_ARGS (e.g.
 // "--cpu-prof --cpu-prof-dir=/tmp/prof", node flags for the serve processes).
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -21,8 +20,8 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { createFcClient, $FC } from '../../test/helpers/sdk.js';
 import { createFunctionInput } from '../../test/helpers/functions.js';
-import { acsDate, signHeaders, type BenchCredentials } from '../lib/acs3.js';
-import { percentile, runLoad, sendOnce, serialize, type LoadResult } from '../lib/load.js';
+import { presignInvocations, type BenchCredentials } from '../lib/acs3.js';
+import { percentile, runLoad, sendOnce, type LoadResult } from '../lib/load.js';
 import { cpuDelta, treeCpu } from '../lib/proc-cpu.js';
 import { ROOT, startBenchServe, type BenchServe } from '../lib/serve.js';
 import { runSqliteFloor, type FloorResult, type SampleRow } from './sqlite-floor.js';
@@ -116,10 +115,8 @@ async function startServe(opts: { dispatchConcurrency?: number; timeoutS?: numbe
 
 /** Sends the `park` event and waits until its attempt runs: with dispatch concurrency 1 the dispatcher then claims nothing more. */
 async function parkDispatcher(serve: BenchServe): Promise<void> {
-  const pre = { date: acsDate(), bodySha256: createHash('sha256').update('park').digest('hex') };
-  const body = Buffer.from('park');
-  const headers = signHeaders(serve.creds, 'POST', INVOKE_PATH, 'InvokeFunction', body, 'application/octet-stream', { 'x-fc-invocation-type': 'Async' }, pre);
-  const res = await sendOnce(serve.port, serialize({ path: INVOKE_PATH, headers, body }, serve.port));
+  const park = presignInvocations(serve.creds, serve.port, { path: INVOKE_PATH, payload: Buffer.from('park'), invocationType: 'Async', count: 1 });
+  const res = await sendOnce(serve.port, park(0)!);
   if (res.status !== 202) throw new Error(`park: ${res.status} ${res.body.toString()}`);
   const deadline = performance.now() + 30_000;
   while ((await asyncMetrics(serve.port)).byStatus.Running !== 1) {
@@ -161,15 +158,7 @@ function asyncMetrics(port: number): Promise<{ enqueued: number; settled: number
 }
 
 /** `count` async InvokeFunction requests signed now (one x-acs-date for the phase, a fresh nonce each). */
-function signedWire(creds: BenchCredentials, port: number, count: number): (i: number) => Buffer | undefined {
-  const pre = { date: acsDate(), bodySha256: createHash('sha256').update(PAYLOAD).digest('hex') };
-  const wire: Buffer[] = new Array(count);
-  for (let i = 0; i < count; i++) {
-    const headers = signHeaders(creds, 'POST', INVOKE_PATH, 'InvokeFunction', PAYLOAD, 'application/octet-stream', { 'x-fc-invocation-type': 'Async' }, pre);
-    wire[i] = serialize({ path: INVOKE_PATH, headers, body: PAYLOAD }, port);
-  }
-  return (i) => wire[i];
-}
+const signedWire = (creds: BenchCredentials, port: number, count: number) => presignInvocations(creds, port, { path: INVOKE_PATH, payload: PAYLOAD, invocationType: 'Async', count });
 
 function assertClean(phase: string, r: LoadResult): void {
   if (r.errors) throw new Error(`${phase}: ${r.errors} requests were not answered 202; first:\n${r.firstError}`);

@@ -14,10 +14,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createHash } from 'node:crypto';
 import { createFcClient, $FC } from '../../test/helpers/sdk.js';
 import { createFunctionInput } from '../../test/helpers/functions.js';
-import { acsDate, signHeaders, type BenchCredentials } from '../lib/acs3.js';
+import { presignInvocations, type BenchCredentials } from '../lib/acs3.js';
 import { percentile, runLoad, sendOnce, serialize, type LoadResult } from '../lib/load.js';
 import { cpuDelta, treeCpu } from '../lib/proc-cpu.js';
 import { ROOT, startBenchServe } from '../lib/serve.js';
@@ -131,15 +130,8 @@ const plainWire = (port: number): WireFactory => {
 };
 
 /** openfc: `count` requests signed now (one x-acs-date for the phase, a fresh nonce each). */
-const signedWire = (creds: BenchCredentials, port: number): WireFactory => (count) => {
-  const pre = { date: acsDate(), bodySha256: createHash('sha256').update(PAYLOAD).digest('hex') };
-  const wire: Buffer[] = new Array(count);
-  for (let i = 0; i < count; i++) {
-    const headers = signHeaders(creds, 'POST', INVOKE_PATH, 'InvokeFunction', PAYLOAD, 'application/octet-stream', { 'x-fc-invocation-type': 'Sync' }, pre);
-    wire[i] = serialize({ path: INVOKE_PATH, headers, body: PAYLOAD }, port);
-  }
-  return (i) => wire[i];
-};
+const signedWire = (creds: BenchCredentials, port: number): WireFactory => (count) =>
+  presignInvocations(creds, port, { path: INVOKE_PATH, payload: PAYLOAD, invocationType: 'Sync', count });
 
 const selected = (name: string) => !ONLY || ONLY.includes(name);
 const rows: Row[] = [];

@@ -98,12 +98,14 @@ export function createAsyncTaskService(deps: { queue: Queue; functions: Function
       const order = (q.sortOrderByTime ?? 'desc').toLowerCase();
       if (order !== 'asc' && order !== 'desc') throw invalidArgument("sortOrderByTime must be 'asc' or 'desc'");
       if (q.nextToken !== undefined && q.nextToken !== '' && !/^\d+$/.test(q.nextToken)) throw invalidArgument('nextToken is not one this API returned');
+      const startedTimeBegin = epochMs('startedTimeBegin', q.startedTimeBegin);
+      const startedTimeEnd = epochMs('startedTimeEnd', q.startedTimeEnd);
       const page = await queue.listTasks({
         accountId, functionName, isAscending: order === 'asc', limit: pageLimit(q.limit),
         ...(q.prefix && { taskIdPrefix: q.prefix }),
         ...(q.status && { status: q.status as AsyncEventStatus }),
-        ...(epochMs('startedTimeBegin', q.startedTimeBegin) !== undefined && { startedTimeBegin: epochMs('startedTimeBegin', q.startedTimeBegin)! }),
-        ...(epochMs('startedTimeEnd', q.startedTimeEnd) !== undefined && { startedTimeEnd: epochMs('startedTimeEnd', q.startedTimeEnd)! }),
+        ...(startedTimeBegin !== undefined && { startedTimeBegin }),
+        ...(startedTimeEnd !== undefined && { startedTimeEnd }),
         ...(q.nextToken && { nextToken: q.nextToken }),
       });
       const withPayload = q.includePayload === 'true';
