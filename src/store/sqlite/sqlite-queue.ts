@@ -110,7 +110,8 @@ export function createSqliteQueue(file: string): Queue {
     lease: db.prepare(
       `UPDATE async_events SET status = 'Running', is_ready = 0, lease_owner = @owner, lease_token = @token, lease_until = @leaseUntil,
          attempts = attempts + 1, started_at = COALESCE(started_at, @now), history = @history
-       WHERE event_id = @eventId AND is_ready = 1`,
+       WHERE event_id = @eventId AND is_ready = 1
+       RETURNING *`,
     ),
     renew: db.prepare(`UPDATE async_events SET lease_until = ? WHERE event_id = ? AND lease_token = ? AND status IN ('Running', 'Stopping')`),
     held: db.prepare(`SELECT * FROM async_events WHERE event_id = ? AND lease_token = ? AND status IN ('Running', 'Stopping')`),
@@ -230,8 +231,8 @@ export function createSqliteQueue(file: string): Queue {
       const row = stmt.byEventId.get(eventId) as EventRow;
       const token = randomBytes(12).toString('hex');
       const history = appendHistory(row.history, entry('Running', input.now, `attempt ${row.attempts + 1}`));
-      stmt.lease.run({ eventId, owner: input.owner, token, leaseUntil: input.leaseUntil, now: input.now, history });
-      out.push({ event: toRecord(stmt.byEventId.get(eventId) as EventRow), leaseToken: token });
+      const leased = stmt.lease.get({ eventId, owner: input.owner, token, leaseUntil: input.leaseUntil, now: input.now, history }) as EventRow;
+      out.push({ event: toRecord(leased), leaseToken: token });
     }
     return out;
   });
