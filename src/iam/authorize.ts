@@ -11,6 +11,8 @@ import { PlatformError } from '../errors/index.js';
 import type { MetadataStore, RamPrincipalType } from '../store/types.js';
 import { principalArn, type Principal } from './types.js';
 
+const MAX_CACHED_SESSION_POLICIES = 1000;
+
 export type Decision = 'Allow' | 'ExplicitDeny' | 'ImplicitDeny';
 
 /** The condition keys of one request (`acs:SourceIp`, `acs:SecureTransport`, `acs:CurrentTime`, `acs:SourceVpc`). */
@@ -45,6 +47,7 @@ export function createAuthorizer<P>(deps: { store: MetadataStore; engine: Policy
     }
     return policies;
   };
+  /** Parsed AssumeRole policies by their text; bounded, since sessions come and go without RAM changes. */
   const sessionPolicies = new Map<string, P>();
 
   function decide(principal: Principal, action: string, resource: string, conditions: RequestConditions): Decision {
@@ -55,7 +58,10 @@ export function createAuthorizer<P>(deps: { store: MetadataStore; engine: Policy
       const byRole = engine.evaluate(attached(principal.accountId, 'Role', principal.roleName!), request);
       if (byRole !== 'Allow' || !principal.sessionPolicy) return byRole;
       let session = sessionPolicies.get(principal.sessionPolicy);
-      if (!session) sessionPolicies.set(principal.sessionPolicy, (session = engine.parse(principal.sessionPolicy, 'Policy')));
+      if (!session) {
+        if (sessionPolicies.size >= MAX_CACHED_SESSION_POLICIES) sessionPolicies.clear();
+        sessionPolicies.set(principal.sessionPolicy, (session = engine.parse(principal.sessionPolicy, 'Policy')));
+      }
       return engine.evaluate([session], request);
     }
     return 'ImplicitDeny';
@@ -71,7 +77,6 @@ export function createAuthorizer<P>(deps: { store: MetadataStore; engine: Policy
     },
     invalidate() {
       cache.clear();
-      if (sessionPolicies.size > 1000) sessionPolicies.clear();
     },
   };
 }
