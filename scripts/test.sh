@@ -5,4 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mapfile -t files < <(find src runtimes test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
 if [ "${#files[@]}" -eq 0 ]; then echo "no test files found" >&2; exit 1; fi
-exec node --import tsx --test "$@" "${files[@]}"
+# --test-force-exit: a file whose tests are done exits even if a handle is left open, and
+# --test-timeout bounds every test, so a hang fails one test instead of stalling CI.
+exec node --import tsx --test --test-force-exit --test-timeout="${OPENFC_TEST_TIMEOUT_MS:-300000}" "$@" "${files[@]}"
