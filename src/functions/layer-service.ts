@@ -26,8 +26,6 @@ import { formatLayerVersionArn, parseLayerVersionArn, validateLayerName, validat
 import { pageLimit } from './paging.js';
 import type { LayerCodeRef } from './types.js';
 
-/** At most this many layers per function (reference §12). */
-export const MAX_LAYERS_PER_FUNCTION = 5;
 const MAX_DESCRIPTION_LENGTH = 256;
 const MAX_LICENSE_LENGTH = 256;
 const MAX_COMPATIBLE_RUNTIMES = 20;

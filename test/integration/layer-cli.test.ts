@@ -1,4 +1,4 @@
-/** @module test/integration/layer-cli — `openfc layer publish|list|get|acl|delete` run as the real binary against a real `openfc serve`. */
+/** @module test/integration/layer-cli — `openfc layer publish|list|get|acl|delete` and `function create --layer` run as the real binary against a real `openfc serve`. */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -53,6 +53,11 @@ describe('openfc layer commands', () => {
     assert.deepEqual(listed.layers.map((l) => l.layerVersionArn), [layer.layerVersionArn]);
     assert.match((await cli('layer', 'list', name)).stdout, new RegExp(`${layer.layerVersionArn}  private`));
     assert.match((await cli('layer', 'get', layer.layerVersionArn)).stdout, /^acl: +private$/m);
+    const code = fs.mkdtempSync(path.join(os.tmpdir(), 'openfc-layer-cli-fn-'));
+    fs.writeFileSync(path.join(code, 'index.js'), 'exports.handler = async () => require("hello");\n');
+    const fn = JSON.parse((await cli('function', 'create', '--name', uniqueName('clifn'), '--runtime', 'nodejs20', '--handler', 'index.handler', '--code-dir', code, '--layer', layer.layerVersionArn, '--json')).stdout) as { layers: { arn: string }[] };
+    fs.rmSync(code, { recursive: true, force: true });
+    assert.deepEqual(fn.layers.map((l) => l.arn), [layer.layerVersionArn], 'function create --layer sets the layers');
     await cli('layer', 'acl', name, '--public');
     assert.match((await cli('layer', 'get', name, '1')).stdout, /^acl: +public$/m);
     await cli('layer', 'delete', name, '1');
