@@ -12,7 +12,7 @@ import { createAuditLog } from './exec/index.js';
 import { DEFAULT_MEMORY_MB, DISK_SIZES_MB, resolveConfig, type PlatformOptions, type ResolvedConfig } from './config/index.js';
 import { coerceError } from './errors/index.js';
 import { EventBus } from './events/event-bus.js';
-import { createCodeCache, createCodeUrlSigner, createFunctionService, type FunctionService } from './functions/index.js';
+import { createCodeCache, createCodeUrlSigner, createFunctionService, createLayerService, type FunctionService } from './functions/index.js';
 import { createAccountService, createAuthorizer, createRamOperations, createRoleCredentials, createSignatureVerifier, createStsService, NonceCache, type AccountService, type NewAccount } from './iam/index.js';
 import { createPolicyEngine } from './iam/policy/engine.js';
 import { createAccessControl } from './api/access-control.js';
@@ -131,7 +131,8 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     await vpcs.restore();
     const controlPlaneAudit = createAuditLog(path.join(config.dataDir, 'audit', 'control-plane.log'), clock);
     closers.push(() => controlPlaneAudit.close());
-    const functions = createFunctionService({ store, blobs, codeCache, clock, config, codeUrls, isolationWarning: notIsolated, logger, audit: controlPlaneAudit });
+    const layers = createLayerService({ store, blobs, codeCache, clock, config, codeUrls, logger, audit: controlPlaneAudit });
+    const functions = createFunctionService({ store, blobs, codeCache, clock, config, codeUrls, isolationWarning: notIsolated, logger, audit: controlPlaneAudit, layers });
     const concurrency = createConcurrencyConfigService({ store, functions, maxInstancesPerAccount: config.maxInstancesPerAccount });
     const asyncConfigs = createAsyncConfigService({ store, functions, clock, region: config.region });
     const admission = createAdmission({
@@ -167,7 +168,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     const metrics = createMetrics(events);
     const router = createRouter({
       functions, invoke, asyncInvoker, asyncTasks, asyncCounts: () => queue.counts(), vpcs, scheduler, concurrency, asyncConfigs, provision, metrics, sandbox: driver, codeUrls, blobs, clock, config,
-      ram, sts, authorizeRpc: access.authorizeRpc,
+      ram, sts, authorizeRpc: access.authorizeRpc, layers,
     });
     const signatures = createSignatureVerifier({ threads: config.signatureThreads, logger });
     closers.push(() => signatures.close());

@@ -13,6 +13,7 @@ import { registerInstanceCommand } from './commands/instance.js';
 import { registerInvokeCommand } from './commands/invoke.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerVpcCommand } from './commands/vpc.js';
+import { registerLayerCommand } from './commands/layer.js';
 
 export function buildProgram(): Command {
   const program = new Command('openfc')
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerInvokeCommand(program);
   registerDeployCommand(program);
   registerVpcCommand(program);
+  registerLayerCommand(program);
   registerInstanceCommand(program);
   registerIamCommand(program);
   registerAsyncConfigCommand(program);

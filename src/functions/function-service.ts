@@ -19,6 +19,7 @@ import { crc64ecma } from './crc64.js';
 import { MAX_SCAN_FILE_BYTES, scanDirectory, scanEnvironment, summarizeFindings, type CredentialFinding, type CredentialScanResult } from './credential-scan.js';
 import { createRuntimeCatalogue, type RuntimeCatalogue } from './runtimes.js';
 import type { FunctionConfig, FunctionView } from './types.js';
+import type { LayerService } from './layer-service.js';
 import { pageLimit } from './paging.js';
 import { buildFunctionConfig, validateFunctionName } from './validation.js';
 
@@ -91,6 +92,8 @@ export function createFunctionService(deps: {
   logger?: Logger;
   /** The control-plane audit log: `credentials.found` entries. */
   audit?: Pick<AuditLog, 'write'>;
+  /** Checks `layers` and records their code identity; absent: a function cannot use layers. */
+  layers?: Pick<LayerService, 'resolveForFunction'>;
 }): FunctionService {
   const { store, blobs, codeCache, clock, config, codeUrls, logger, audit } = deps;
   const runtimes = createRuntimeCatalogue(config.runtimePhases);
@@ -103,7 +106,7 @@ export function createFunctionService(deps: {
   const functionArn = (accountId: string, functionName: string) => `acs:fc:${config.region}:${accountId}:functions/${functionName}`;
 
   function toView(r: FunctionRecord): FunctionView {
-    const cfg = r.config as FunctionConfig;
+    const { layerCode, ...cfg } = r.config as FunctionConfig;
     return {
       ...cfg,
       functionName: r.functionName,
@@ -119,8 +122,15 @@ export function createFunctionService(deps: {
       lastUpdateStatus: 'Successful',
       lastUpdateStatusReason: '',
       lastUpdateStatusReasonCode: '',
-      layers: [],
+      layers: (layerCode ?? []).map((l) => ({ arn: l.arn, size: l.codeSize })),
     };
+  }
+
+  /** Resolves the layers a request sets (each the caller's own or a public one) into their code identity. */
+  function applyLayers(accountId: string, cfg: FunctionConfig, isSent: boolean): void {
+    if (!isSent) return;
+    if (cfg.layers.length > 0 && !deps.layers) throw new PlatformError('LayerVersionNotFound', `layer version '${cfg.layers[0]}' does not exist`);
+    cfg.layerCode = deps.layers ? deps.layers.resolveForFunction(accountId, cfg.layers) : [];
   }
 
   /** vpcConfig must name one of the account's own VPCs (another account's looks the same as none). */
@@ -239,6 +249,7 @@ export function createFunctionService(deps: {
       if (store.getFunction(accountId, functionName)) throw new PlatformError('FunctionAlreadyExists', `function '${functionName}' already exists`);
       const fnConfig = buildFunctionConfig(input, undefined, runtimes);
       checkVpcConfig(accountId, fnConfig);
+      applyLayers(accountId, fnConfig, true);
       if (input.code === undefined) throw invalidArgument('code is required: send the code package as code.zipFile (base64 of a zip)');
       const target = { accountId, functionName, operation: 'CreateFunction' } as const;
       const envFindings = scanEnv(fnConfig.environmentVariables);
@@ -269,6 +280,7 @@ export function createFunctionService(deps: {
       if (input.functionName !== undefined && input.functionName !== functionName) throw invalidArgument('functionName cannot be changed');
       const fnConfig = buildFunctionConfig(input, current.config as FunctionConfig, runtimes);
       checkVpcConfig(accountId, fnConfig);
+      applyLayers(accountId, fnConfig, input.layers !== undefined && input.layers !== null);
       const target = { accountId, functionName, operation: 'UpdateFunction' } as const;
       const isEnvSent = input.environmentVariables !== undefined && input.environmentVariables !== null;
       const envFindings = scanEnv(isEnvSent ? fnConfig.environmentVariables : undefined);

@@ -11,3 +11,5 @@ export {
 export { createCodeCache } from './code-cache.js';
 export { crc64ecma } from './crc64.js';
 export { createZip, extractCodePackage, decodeZipFileBase64 } from './code-package.js';
+export { createLayerService, OFFICIAL_LAYER_ACCOUNT, type LayerService, type LayerView, type ListLayersQuery, type LayerRequestOptions } from './layer-service.js';
+export { formatLayerVersionArn, parseLayerVersionArn, validateLayerName, LAYER_NAME_PATTERN, type LayerVersionRef } from './layer-arn.js';

@@ -28,14 +28,24 @@ export interface FunctionConfig {
   internetAccess: boolean;
   instanceLifecycleConfig?: { initializer?: LifecycleHook; preStop?: LifecycleHook; preFreeze?: LifecycleHook };
   layers: string[];
+  /** The code identity of each of `layers` (same order), fixed when the function was deployed. */
+  layerCode?: LayerCodeRef[];
   role?: string;
   tags?: { Key: string; Value: string }[];
   /** FC fields openfc stores and returns unchanged (vpcConfig, logConfig, customDNS, …). */
   [passthrough: string]: unknown;
 }
 
+/** A layer version as a function uses it: its ARN and the package it named at deploy time. */
+export interface LayerCodeRef {
+  arn: string;
+  codeBlobKey: string;
+  codeChecksum: string;
+  codeSize: number;
+}
+
 /** FC's `Function` output model (reference §6.2). */
-export interface FunctionView extends Omit<FunctionConfig, 'layers'> {
+export interface FunctionView extends Omit<FunctionConfig, 'layers' | 'layerCode'> {
   functionName: string;
   functionId: string;
   functionArn: string;

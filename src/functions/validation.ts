@@ -165,8 +165,8 @@ export function buildFunctionConfig(input: Record<string, unknown>, base: Functi
     const layers = input.layers;
     if (!Array.isArray(layers) || layers.some((l) => typeof l !== 'string')) throw invalidArgument('layers must be an array of layer version ARNs');
     if (layers.length > MAX_LAYERS) throw invalidArgument(`a function can use at most ${MAX_LAYERS} layers, got ${layers.length}`);
-    if (layers.length > 0) throw invalidArgument(`layer '${layers[0]}' does not exist (layers are not available in this version of openfc)`);
-    config.layers = [];
+    if (new Set(layers).size !== layers.length) throw invalidArgument('layers must not name the same layer version twice');
+    config.layers = [...(layers as string[])];
   }
   if (has('role')) {
     if (typeof input.role !== 'string') throw invalidArgument('role must be a string (a RAM role ARN)');

@@ -48,3 +48,4 @@ export function createSandboxDriver(config: ResolvedConfig, clock: Clock): { dri
   const warnings = host ? [`the linux sandbox cannot run on this host (${host.problems.join('; ')}), so instances run in the process sandbox`] : [];
   return { driver: SANDBOX_DRIVERS.process(config, clock, { isUsable: false, hasNetworking: false, problems: [] }), warnings };
 }
+export { RUNTIME_BASE_ENV } from './exec-process.js';

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { mergeTrees } from './link-tree.js';
+import { mergeTrees, removeSealedTree } from './link-tree.js';
 
 function tree(root: string, files: Record<string, string>): string {
   for (const [rel, data] of Object.entries(files)) {
@@ -30,6 +30,22 @@ test('layers merge into one tree; where two layers have the same path the first 
     assert.equal(fs.statSync(path.join(opt, 'nodejs')).mode & 0o777, 0o555, 'directories are sealed');
   } finally {
     for (const d of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) if (d.isDirectory()) fs.chmodSync(path.join(d.parentPath ?? d.path, d.name), 0o755);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a merged tree with sealed directories is removed completely', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openfc-merge-rm-'));
+  try {
+    const layer = tree(path.join(dir, 'layer'), { 'python/pkg/__init__.py': 'x = 1', 'lib/libx.so': 'elf' });
+    const opt = path.join(dir, 'run', 'opt');
+    fs.mkdirSync(opt, { recursive: true });
+    mergeTrees([layer], opt);
+    assert.equal(fs.statSync(path.join(opt, 'python', 'pkg')).mode & 0o777, 0o555);
+    removeSealedTree(path.join(dir, 'run'));
+    assert.equal(fs.existsSync(path.join(dir, 'run')), false);
+    assert.equal(fs.readFileSync(path.join(layer, 'python/pkg/__init__.py'), 'utf8'), 'x = 1', 'the layer itself is untouched');
+  } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });

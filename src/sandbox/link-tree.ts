@@ -33,8 +33,32 @@ function linkInto(source: string, target: string, isMerge: boolean): void {
       if (!isMerge) fs.chmodSync(to, 0o555);
     } else if (existing) continue;
     else if (entry.isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(from), to);
-    else fs.linkSync(from, to);
+    else linkOrCopy(from, to);
   }
+}
+
+/** A hard link, or a copy where the two paths are on different filesystems. */
+function linkOrCopy(from: string, to: string): void {
+  try {
+    fs.linkSync(from, to);
+  } catch (e: unknown) {
+    if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
+    fs.copyFileSync(from, to);
+  }
+}
+
+/** Removes a tree whose directories {@link mergeTrees} sealed (read-only), also when not running as root. */
+export function removeSealedTree(dir: string): void {
+  const unseal = (d: string): void => {
+    try {
+      fs.chmodSync(d, 0o755);
+      for (const entry of fs.readdirSync(d, { withFileTypes: true })) if (entry.isDirectory()) unseal(path.join(d, entry.name));
+    } catch {
+      /* gone already, or not ours: rmSync reports what matters */
+    }
+  };
+  unseal(dir);
+  fs.rmSync(dir, { recursive: true, force: true });
 }
 
 function sealDirs(dir: string): void {

@@ -87,6 +87,8 @@ export interface Sandbox {
   readonly channel: InstanceChannel;
   /** Where the runtime sees the code (`/code` when isolated, the host path otherwise). */
   readonly codeDirInside: string;
+  /** Where the runtime sees the merged layers (`/opt` when isolated, a host path otherwise); absent: no layers. */
+  readonly optDirInside?: string;
   /** Resolves once the sandbox's processes are gone. */
   readonly exited: Promise<SandboxExit>;
   /** Kills everything in the sandbox and releases its resources. Idempotent. */

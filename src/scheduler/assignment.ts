@@ -7,11 +7,14 @@
 import type { AssignHeader, Credentials } from '../sandbox/channel/index.js';
 import type { FunctionConfig } from '../functions/types.js';
 import type { FunctionRecord } from '../store/types.js';
+import { layerSearchPaths } from './layer-env.js';
 
 export function buildAssignHeader(input: {
   fn: FunctionRecord;
   instanceId: string;
   codeDirInside: string;
+  /** Where the instance sees its merged layers (`/opt` when isolated); absent: no layer search paths. */
+  optDirInside?: string;
   region: string;
   initRequestId: string;
   /** The execution role's temporary credentials, for a function with a `role`. */
@@ -23,6 +26,7 @@ export function buildAssignHeader(input: {
   const preStop = cfg.instanceLifecycleConfig?.preStop;
   const preFreeze = cfg.instanceLifecycleConfig?.preFreeze;
   const env: Record<string, string> = {
+    ...(input.optDirInside && layerSearchPaths({ runtime: cfg.runtime, codeDir: codeDirInside, optDir: input.optDirInside })),
     ...cfg.environmentVariables,
     FC_FUNC_CODE_PATH: codeDirInside.endsWith('/') ? codeDirInside : codeDirInside + '/',
     FC_ACCOUNT_ID: fn.accountId,

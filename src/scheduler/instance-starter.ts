@@ -63,10 +63,11 @@ export function createInstanceStarter(deps: InstanceStarterDeps, onExit: (inst: 
     const log = logger.child({ instanceId: inst.id, accountId: inst.fn.accountId, functionName: inst.fn.functionName });
     const startedAt = clock.now();
     const codeDir = await codeCache.ensureUnpacked(inst.fn.codeBlobKey);
+    const layerDirs = await Promise.all((cfg.layerCode ?? []).map((l) => codeCache.ensureUnpacked(l.codeBlobKey)));
     const sandboxStartedAt = clock.now();
     const sandbox = await driver.start({
       sandboxId: inst.id, runtimeFamily: 'nodejs', memoryMb: cfg.memorySize, cpu: cfg.cpu, diskSizeMb: cfg.diskSize,
-      network: networkOf(inst.fn), codeDir,
+      network: networkOf(inst.fn), codeDir, ...(layerDirs.length > 0 && { layerDirs }),
     });
     inst.sandbox = sandbox;
     const assignStartedAt = clock.now();
@@ -86,7 +87,7 @@ export function createInstanceStarter(deps: InstanceStarterDeps, onExit: (inst: 
     }, initTimeoutMs);
     try {
       const credentials = cfg.role && deps.roleCredentials ? assumeFor(inst, cfg.role) : undefined;
-      const header = buildAssignHeader({ fn: inst.fn, instanceId: inst.id, codeDirInside: sandbox.codeDirInside, region: config.region, initRequestId, ...(credentials && { credentials }) });
+      const header = buildAssignHeader({ fn: inst.fn, instanceId: inst.id, codeDirInside: sandbox.codeDirInside, ...(sandbox.optDirInside && { optDirInside: sandbox.optDirInside }), region: config.region, initRequestId, ...(credentials && { credentials }) });
       inst.env = header.env;
       const outcome = await sandbox.channel.assign(header);
       if (!outcome.ok) throw new InitializationFailedError(outcome.error, outcome.log, inst.id);

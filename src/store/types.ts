@@ -13,6 +13,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { RamStore } from './ram-types.js';
+import type { LayerStore } from './layer-types.js';
 
 export type * from './ram-types.js';
 
@@ -80,7 +81,7 @@ export interface ListPage<T> {
   readonly nextToken?: string;
 }
 
-export interface MetadataStore extends RamStore {
+export interface MetadataStore extends RamStore, LayerStore {
   createAccount(account: AccountRecord): void;
   getAccount(accountId: string): AccountRecord | undefined;
   listAccounts(): AccountRecord[];

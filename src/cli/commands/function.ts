@@ -20,6 +20,7 @@ export interface FunctionConfigFlags {
   initializer?: string;
   vpc?: string;
   internet?: boolean;
+  layer?: string[];
   json?: boolean;
 }
 
@@ -68,7 +69,13 @@ export function addFunctionConfigOptions(command: Command, mode: { isCreate: boo
     .addOption(new Option('--vpc <vpc-id>', "attach instances to this VPC of the account (see 'openfc vpc'); '' detaches"))
     .addOption(new Option('--internet', 'give instances internet access (the default on create)').hideHelp())
     .addOption(new Option('--no-internet', 'no internet access for instances (only their VPC, if any)'))
+    .addOption(new Option('--layer <arn>', "a layer version ARN (see 'openfc layer'); repeat for more, first listed wins at /opt (on update, replaces them; '' clears)").argParser(collectLayers))
     .addOption(new Option('--json', 'print the API response body as JSON'));
+}
+
+/** Collects repeated `--layer <arn>` in order; an empty value means no layers. */
+export function collectLayers(value: string, previous: string[] | undefined): string[] {
+  return value === '' ? [] : [...(previous ?? []), value];
 }
 
 /** The fields of CreateFunctionInput/UpdateFunctionInput that the flags set (only those given). */
@@ -83,6 +90,7 @@ export function functionConfigFromFlags(flags: FunctionConfigFlags): Record<stri
     ...(flags.description !== undefined && { description: flags.description }),
     ...(flags.vpc !== undefined && { vpcConfig: new $FC.VPCConfig({ vpcId: flags.vpc }) }),
     ...(flags.internet !== undefined && { internetAccess: flags.internet }),
+    ...(flags.layer !== undefined && { layers: flags.layer }),
     ...(flags.initializer !== undefined && {
       instanceLifecycleConfig: new $FC.InstanceLifecycleConfig({ initializer: new $FC.LifecycleHook({ handler: flags.initializer }) }),
     }),

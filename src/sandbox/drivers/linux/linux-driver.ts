@@ -215,6 +215,7 @@ export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
             id: cell.cellId,
             channel,
             codeDirInside: '/code',
+            ...(spec.layerDirs?.length && { optDirInside: '/opt' }),
             exited,
             onOutput: (fn) => outputListeners.push(fn),
             freeze: () => instCgroup.freeze(),

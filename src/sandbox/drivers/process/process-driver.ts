@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { PlatformError } from '../../../errors/index.js';
 import { listenForRuntime, type InstanceChannel } from '../../channel/index.js';
 import { LiveSandboxes, awaitRuntime } from '../../runtime-connection.js';
+import { mergeTrees, removeSealedTree } from '../../link-tree.js';
 import { commandLine, RUNTIME_BASE_ENV, spawnExecProcess } from '../../exec-process.js';
 import type { ExecProcess, Sandbox, SandboxDriver, SandboxExit, StemCell, StemCellSpec } from '../../types.js';
 
@@ -85,7 +86,7 @@ export function createProcessDriver(options: ProcessDriverOptions): SandboxDrive
       ch.close();
       kill();
       await exited;
-      fs.rmSync(runDir, { recursive: true, force: true });
+      removeSealedTree(runDir);
     });
     return {
       id: cell.cellId,
@@ -93,8 +94,14 @@ export function createProcessDriver(options: ProcessDriverOptions): SandboxDrive
       exited,
       destroy,
       async specialize(spec): Promise<Sandbox> {
+        // The layers merged into a directory of this instance (first listed wins), found through the search paths.
+        const optDir = spec.layerDirs?.length ? path.join(runDir, 'opt') : undefined;
+        if (optDir) {
+          fs.mkdirSync(optDir, { mode: 0o755 });
+          mergeTrees(spec.layerDirs!, optDir);
+        }
         return {
-          id: cell.cellId, channel: ch, codeDirInside: spec.codeDir, exited, onOutput: (fn) => outputListeners.push(fn), destroy,
+          id: cell.cellId, channel: ch, codeDirInside: spec.codeDir, ...(optDir && { optDirInside: optDir }), exited, onOutput: (fn) => outputListeners.push(fn), destroy,
           exec: async (request) => {
             if (child.exitCode !== null || child.signalCode !== null) throw new PlatformError('InstanceNotFound', 'the instance has stopped');
             const proc = spawnExecProcess(commandLine(request), request.env, spec.codeDir);
