@@ -24,6 +24,8 @@ if (!socketPath) {
 const isNetworkShared = process.argv.includes('--shared-network');
 const READY_POLL_MS = 20;
 const START_OUTPUT_BYTES = 2000;
+/** A request the server dropped waits this long to learn whether the server died (then the instance ends instead). */
+const DEATH_GRACE_MS = 500;
 const MAX_PARTIAL_LINE = 32 * 1024;
 /** Request headers a client may not set (FC's web-function rules) and hop-by-hop headers. */
 const DROPPED_REQUEST_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'upgrade', 'proxy-connection']);
@@ -35,6 +37,8 @@ let assigned;
 let server;
 let port;
 let isReady = false;
+/** Resolves (with how) when the server process is gone. */
+let serverGone = new Promise(() => undefined);
 let startOutput = '';
 /** Invocations and hook runs in progress, by request id: the server's output is attributed to them. */
 const active = new Map();
@@ -122,11 +126,11 @@ async function startServer(h) {
   const argv = serverArgv(h, c);
   port = isNetworkShared ? await freePort() : c.port;
   const env = { ...process.env, ...h.env, FC_CUSTOM_LISTEN_PORT: String(port), FC_SERVER_PORT: String(port) };
-  const exited = new Promise((resolve) => {
+  const exited = (serverGone = new Promise((resolve) => {
     server = spawn(argv[0], argv.slice(1), { cwd: h.codeDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     server.once('error', (e) => resolve(`could not be started (${argv[0]}: ${e.code || e.message})`));
     server.once('exit', (code, signal) => resolve(`exited (${signal ? 'signal ' + signal : 'code ' + code})`));
-  });
+  }));
   pipeLines(server.stdout);
   pipeLines(server.stderr);
   void exited.then((how) => {
@@ -308,6 +312,8 @@ async function onInvoke(h, event) {
   try {
     out = h.httpTrigger ? await passThrough(h, event) : await invokeApi(h, event);
   } catch (e) {
+    // A server that died ends the instance (openfc then fails this invocation and starts a new one).
+    await Promise.race([serverGone.then(() => new Promise(() => undefined)), new Promise((resolve) => setTimeout(resolve, DEATH_GRACE_MS))]);
     const error = { errorMessage: `the custom runtime's server did not answer: ${e.message}`, errorType: 'CustomRuntimeError', stackTrace: [] };
     out = { header: { errorType: 'UnhandledInvocationError' }, body: Buffer.from(JSON.stringify(error)), error };
   }
