@@ -100,6 +100,9 @@ export function supportedRuntimeIds(): string[] {
   return Object.keys(RUNTIMES);
 }
 
+/** The language of a runtime id (`nodejs18` → nodejs, `python3.10` → python, `custom.debian12` → custom): migrations stay within it. */
+const languageOf = (id: string): string => id.split('.')[0]!.replace(/\d+$/, '');
+
 /** What a request wants to do with a function of some runtime. */
 export type RuntimeUse = 'create' | 'update' | 'invoke';
 
@@ -154,14 +157,14 @@ export function createRuntimeCatalogue(overrides: Readonly<Record<string, string
     const e = table.get(id);
     return !e || !BLOCKED_BY[e.phase].includes(use);
   };
-  /** A successor that new functions may use, following the chain; falls back to a served, active runtime. */
+  /** A successor that new functions may use, following the chain; falls back to a served, active runtime of the same language. */
   const migrationTarget = (e: RuntimeCatalogueEntry): string | undefined => {
     const seen = new Set<string>();
     for (let id: string | undefined = e.successor; id && !seen.has(id); id = table.get(id)?.successor) {
       seen.add(id);
       if (id !== e.id && isAllowed(id, 'create')) return id;
     }
-    return [...table.values()].find((x) => x.isServed && isAllowed(x.id, 'create'))?.id;
+    return [...table.values()].find((x) => x.isServed && isAllowed(x.id, 'create') && languageOf(x.id) === languageOf(e.id))?.id;
   };
 
   return {
