@@ -5,6 +5,9 @@
  * tail that holds only its own invocation's lines while others run on the same instance.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createTestPlatform, type Platform } from '../../src/platform.js';
 import { uniqueName, zipBase64 } from '../helpers/functions.js';
@@ -63,7 +66,8 @@ function suite(sandbox: 'linux' | 'process'): void {
     let client: FCClient;
 
     before(async () => {
-      platform = await createTestPlatform({ sandbox, stemCellPoolSize: 0 });
+      // A pool of one: later functions start from python stem cells (specialised, thawed), not fresh sandboxes.
+      platform = await createTestPlatform({ sandbox, stemCellPoolSize: 1 });
       const { accessKeyId, accessKeySecret } = platform.defaultAccount;
       client = createFcClient({ endpoint: platform.endpoints.http!.replace('http://', ''), accessKeyId, accessKeySecret });
     });
@@ -140,8 +144,13 @@ function suite(sandbox: 'linux' | 'process'): void {
     });
 
     test('with instanceConcurrency 4, each log tail holds only its own invocation, while all four overlap on one instance', async () => {
+      const pool = platform.driver as typeof platform.driver & { ready(): Promise<void>; stats(): { hits: number; ready: Record<string, number> } };
+      await pool.ready();
+      assert.equal(pool.stats().ready['python/128/512/none'], 1, 'a python stem cell waits');
+      const hitsBefore = pool.stats().hits;
       const name = await deploy({ instanceConcurrency: 4 });
       const warm = await invoke(client, name, '');
+      assert.equal(pool.stats().hits, hitsBefore + 1, 'the instance was a specialised python stem cell');
       assert.equal(warm.statusCode, 200);
       const tags = ['a', 'b', 'c', 'd'];
       const results = await Promise.all(tags.map((tag) => invoke(client, name, JSON.stringify({ tag }), { logTail: true })));
@@ -152,6 +161,34 @@ function suite(sandbox: 'linux' | 'process'): void {
         const log = logOf(r.headers);
         const id = r.headers['x-fc-request-id']!;
         assert.match(log, new RegExp(`^FC Invoke Start RequestId: ${id}\\nline-${tag}-0\\nline-${tag}-1\\nline-${tag}-2\\n\\S+ ${id} \\[INFO\\] after-${tag}\\nFC Invoke End RequestId: ${id}\\n$`), log);
+      }
+    });
+
+    test('preStop and preFreeze hooks run with FC markers; a failing hook reports FC error body and its log', async () => {
+      const codeDir = path.join(platform.config.dataDir, 'py-hooks-' + randomBytes(4).toString('hex'));
+      fs.mkdirSync(codeDir, { mode: 0o755 });
+      fs.writeFileSync(path.join(codeDir, 'index.py'), [
+        'def handler(event, context):', '    return event',
+        'def pre_stop(context):', "    print('stopping', context.request_id, context.function.name)",
+        'def pre_freeze(context):', "    raise RuntimeError('cannot freeze')", '',
+      ].join('\n'), { mode: 0o644 });
+      const box = await platform.driver.start({ sandboxId: 'c-' + randomBytes(12).toString('hex'), runtimeFamily: 'python', memoryMb: 128, cpu: 0.1, diskSizeMb: 512, network: { internet: false }, codeDir });
+      try {
+        const assigned = await box.channel.assign({
+          instanceId: box.id, accountId: '1', region: 'cn-local', codeDir: box.codeDirInside, env: {}, initRequestId: 'init-x', runtime: 'python3.10',
+          function: { name: 'hooks', handler: 'index.handler', memory: 128, timeout: 3, preStop: 'index.pre_stop', preFreeze: 'index.pre_freeze', qualifier: 'LATEST', versionId: '0' },
+        });
+        assert.deepEqual(assigned, { ok: true });
+        const echoed = await box.channel.invoke({ requestId: 'r-1', isLogTail: false, deadlineMs: Date.now() + 3000 }, Buffer.from('\u00ffbytes'));
+        assert.equal(echoed.body.toString(), '\u00ffbytes', 'bytes come back as they went in');
+        const freeze = await box.channel.hook('preFreeze', 'freeze-1');
+        assert.equal(freeze.ok, false);
+        assert.ok(!freeze.ok && freeze.error.errorType === 'RuntimeError' && freeze.error.errorMessage === 'cannot freeze');
+        assert.match(freeze.log ?? '', /^FC PreFreeze Start RequestId: freeze-1\n\S+ freeze-1 \[ERROR\] RuntimeError: cannot freeze\n[^]*FC PreFreeze End RequestId: freeze-1\n$/);
+        const stop = await box.channel.hook('preStop', 'stop-1');
+        assert.deepEqual(stop, { ok: true });
+      } finally {
+        await box.destroy();
       }
     });
   });
