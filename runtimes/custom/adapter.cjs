@@ -184,7 +184,8 @@ function fcHeaders(requestId, functionType, controlPath) {
   return out;
 }
 
-function request(method, reqPath, headers, body) {
+/** One HTTP exchange with the server; a kept-alive connection the server closed meanwhile is retried once on a new one. */
+function request(method, reqPath, headers, body, isRetry = false) {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, method, path: reqPath, headers: { ...headers, 'content-length': String(body.length) }, agent }, (res) => {
       const chunks = [];
@@ -192,7 +193,7 @@ function request(method, reqPath, headers, body) {
       res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks) }));
       res.on('error', reject);
     });
-    req.on('error', reject);
+    req.on('error', (e) => (!isRetry && req.reusedSocket && e.code === 'ECONNRESET' ? request(method, reqPath, headers, body, true).then(resolve, reject) : reject(e)));
     req.end(body);
   });
 }
