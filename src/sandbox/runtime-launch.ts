@@ -47,13 +47,13 @@ export const RUNTIME_LAUNCHERS: Readonly<Record<RuntimeFamily, (input: RuntimeLa
 };
 
 /**
- * The runtime command for `family`.
+ * The runtime command for `family`. `exists` checks the interpreter (tests replace it).
  * @throws PlatformError `ServiceUnavailable` when the machine lacks what the family needs (python3).
  */
-export function runtimeCommand(family: RuntimeFamily, input: RuntimeLaunchInput): string[] {
+export function runtimeCommand(family: RuntimeFamily, input: RuntimeLaunchInput, exists: (file: string) => boolean = fs.existsSync): string[] {
   const launch = RUNTIME_LAUNCHERS[family];
   if (!launch) throw new PlatformError('ServiceUnavailable', `openfc cannot start runtime family '${String(family)}'; known: ${RUNTIME_FAMILIES.join(', ')}`);
-  if (family === 'python' && !fs.existsSync(PYTHON_RUNTIME_BIN)) {
+  if (family === 'python' && !exists(PYTHON_RUNTIME_BIN)) {
     throw new PlatformError('ServiceUnavailable', `the python runtimes are served by ${PYTHON_RUNTIME_BIN}, which this machine does not have (apt-get install python3)`);
   }
   return launch(input);
