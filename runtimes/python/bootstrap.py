@@ -4,14 +4,10 @@
 # instanceConcurrency > 1 runs invocations side by side. Speaks the same frames as
 # runtimes/nodejs (docs/instance-protocol.md). Runs inside instances.
 import asyncio
-import contextvars
-import datetime
 import importlib
 import importlib.util
 import inspect
-import io
 import json
-import logging
 import os
 import socket
 import struct
@@ -19,193 +15,13 @@ import sys
 import threading
 import traceback
 
+from openfc_context import FCContext
+from openfc_logging import Record, install_logging, iso_now, record_var
+
 HELLO, ASSIGN, ASSIGN_RESULT, INVOKE, INVOKE_RESULT, HOOK, HOOK_RESULT = 1, 2, 3, 4, 5, 6, 7
 PREFIX = struct.Struct('>IBII')
 MAX_FRAME_BYTES = 64 * 1024 * 1024
-TAIL_BYTES = 4096
-KEEP_BYTES = 8192
-RUNTIME_FILE = os.path.abspath(__file__)
-
-
-# ---- output and per-invocation log records --------------------------------------------------
-
-_out_lock = threading.Lock()
-_record = contextvars.ContextVar('openfc_log_record', default=None)
-
-
-def _write_fd(fd, text):
-    data = text.encode('utf-8', 'replace')
-    with _out_lock:
-        while data:
-            n = os.write(fd, data)
-            data = data[n:]
-
-
-class Record:
-    """The log lines of one invocation (or hook run); keeps the last 8 KB when a tail is wanted."""
-
-    def __init__(self, request_id, keep_tail):
-        self.request_id = request_id
-        self.keep_tail = keep_tail
-        self.parts = []
-        self.size = 0
-        self.lock = threading.Lock()
-
-    def keep(self, text):
-        if not self.keep_tail:
-            return
-        n = len(text.encode('utf-8', 'replace'))
-        with self.lock:
-            self.parts.append(text)
-            self.size += n
-            while self.size > KEEP_BYTES and len(self.parts) > 1:
-                self.size -= len(self.parts.pop(0).encode('utf-8', 'replace'))
-
-    def line(self, text):
-        text += '\n'
-        self.keep(text)
-        _write_fd(1, text)
-
-    def tail(self):
-        """The last 4 KB of this record's lines, cut on a character boundary."""
-        if not self.keep_tail:
-            return None
-        with self.lock:
-            data = ''.join(self.parts).encode('utf-8', 'replace')
-        if len(data) > TAIL_BYTES:
-            data = data[len(data) - TAIL_BYTES:]
-            start = 0
-            while start < len(data) and (data[start] & 0xC0) == 0x80:
-                start += 1
-            data = data[start:]
-        return data.decode('utf-8', 'replace')
-
-
-class AttributedStream(io.TextIOBase):
-    """sys.stdout/sys.stderr: what print writes goes to the instance output and to the current invocation's record."""
-
-    def __init__(self, fd, name):
-        self._fd = fd
-        self._name = name
-
-    def write(self, s):
-        if not isinstance(s, str):
-            raise TypeError('write() argument must be str, not %s' % type(s).__name__)
-        rec = _record.get()
-        if rec is not None:
-            rec.keep(s)
-        _write_fd(self._fd, s)
-        return len(s)
-
-    def writable(self):
-        return True
-
-    def flush(self):
-        pass
-
-    def fileno(self):
-        return self._fd
-
-    def isatty(self):
-        return False
-
-    @property
-    def encoding(self):
-        return 'utf-8'
-
-    @property
-    def name(self):
-        return self._name
-
-
-def iso_now(created=None):
-    t = datetime.datetime.now(datetime.timezone.utc) if created is None else datetime.datetime.fromtimestamp(created, datetime.timezone.utc)
-    return t.strftime('%Y-%m-%dT%H:%M:%S.') + '%03dZ' % (t.microsecond // 1000)
-
-
-class FCLogHandler(logging.Handler):
-    """FC's Python log format: `<ISO time> <requestId> [<LEVEL>] <message>`."""
-
-    def emit(self, record):
-        try:
-            rec = _record.get()
-            text = '%s %s [%s] %s\n' % (iso_now(record.created), rec.request_id if rec else '', record.levelname, self.format(record))
-            if rec is not None:
-                rec.keep(text)
-            _write_fd(1, text)
-        except Exception:
-            self.handleError(record)
-
-
-def install_logging():
-    sys.stdout = AttributedStream(1, '<stdout>')
-    sys.stderr = AttributedStream(2, '<stderr>')
-    root = logging.getLogger()
-    for h in list(root.handlers):
-        root.removeHandler(h)
-    handler = FCLogHandler()
-    handler.setFormatter(logging.Formatter('%(message)s'))
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-
-
-# ---- the function's context (FC's Python naming) ----------------------------------------------
-
-class Credentials:
-    def __init__(self, c):
-        c = c or {}
-        self.access_key_id = c.get('accessKeyId', '')
-        self.access_key_secret = c.get('accessKeySecret', '')
-        self.security_token = c.get('securityToken', '')
-        # The camelCase names older FC examples use.
-        self.accessKeyId = self.access_key_id
-        self.accessKeySecret = self.access_key_secret
-        self.securityToken = self.security_token
-
-
-class FunctionMeta:
-    def __init__(self, f):
-        self.name = f['name']
-        self.handler = f['handler']
-        self.memory = f['memory']
-        self.timeout = f['timeout']
-        self.initializer = f.get('initializer', '')
-        self.initialization_timeout = f.get('initializationTimeout', 0)
-
-
-class ServiceMeta:
-    def __init__(self, f):
-        self.name = ''
-        self.log_project = ''
-        self.log_store = ''
-        self.qualifier = f.get('qualifier', 'LATEST')
-        self.version_id = f.get('versionId', '0')
-
-
-class Tracing:
-    def __init__(self):
-        self.span_context = ''
-        self.jaeger_endpoint = ''
-        self.span_baggages = {}
-
-    def parse_open_tracing_baggages(self):
-        return dict(self.span_baggages)
-
-
-class FCContext:
-    def __init__(self, request_id, credentials):
-        self.request_id = request_id
-        self.credentials = Credentials(credentials or assigned.get('credentials'))
-        self.function = FunctionMeta(assigned['function'])
-        self.service = ServiceMeta(assigned['function'])
-        self.region = assigned['region']
-        self.account_id = assigned['accountId']
-        self.instance_id = assigned['instanceId']
-        self.tracing = Tracing()
-        self.retry_count = 0
-
-    def get_logger(self):
-        return logging.getLogger()
+RUNTIME_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
 # ---- user code --------------------------------------------------------------------------------
@@ -261,7 +77,7 @@ def call_user(fn, args):
 
 
 def error_body(e):
-    frames = [f for f in traceback.extract_tb(e.__traceback__) if os.path.abspath(f.filename) != RUNTIME_FILE]
+    frames = [f for f in traceback.extract_tb(e.__traceback__) if os.path.dirname(os.path.abspath(f.filename)) != RUNTIME_DIR]
     return {
         'errorMessage': str(e) if str(e) else type(e).__name__,
         'errorType': type(e).__name__,
@@ -330,16 +146,16 @@ handler_fn = None
 def run_hook(label, handler, request_id):
     """Runs the initializer or a lifecycle hook with FC's markers; returns the *_RESULT header."""
     rec = Record(request_id, True)
-    _record.set(rec)
+    record_var.set(rec)
     rec.line('FC %s Start RequestId: %s' % (label, request_id))
     err = None
     try:
-        call_user(load_handler(assigned['codeDir'], handler), [FCContext(request_id, None)])
+        call_user(load_handler(assigned['codeDir'], handler), [FCContext(assigned, request_id, None)])
     except BaseException as e:  # noqa: BLE001 - user code may raise anything, SystemExit included
         err = error_body(e)
         log_error(rec, err)
     rec.line('FC %s End RequestId: %s' % (label, request_id))
-    _record.set(None)
+    record_var.set(None)
     return {'ok': True} if err is None else {'ok': False, 'error': err, 'log': rec.tail()}
 
 
@@ -370,11 +186,11 @@ def on_invoke(channel, fid, header, event):
         take_credentials(header['credentials'])
     request_id = header['requestId']
     rec = Record(request_id, bool(header.get('isLogTail')))
-    _record.set(rec)
+    record_var.set(rec)
     rec.line('FC Invoke Start RequestId: %s' % request_id)
     out = {}
     try:
-        body, content_type = to_bytes(call_user(handler_fn, [event, FCContext(request_id, header.get('credentials'))]))
+        body, content_type = to_bytes(call_user(handler_fn, [event, FCContext(assigned, request_id, header.get('credentials'))]))
         if content_type:
             out['contentType'] = content_type
     except BaseException as e:  # noqa: BLE001
@@ -385,7 +201,7 @@ def on_invoke(channel, fid, header, event):
     rec.line('FC Invoke End RequestId: %s' % request_id)
     if rec.keep_tail:
         out['log'] = rec.tail()
-    _record.set(None)
+    record_var.set(None)
     channel.send(INVOKE_RESULT, fid, out, body)
 
 
