@@ -22,7 +22,7 @@ describe('runtime catalogue', () => {
     }
     assert.equal(c.get('nodejs16')?.phase, 'active', 'FC has published no date for nodejs16');
     assert.equal(c.get('no-such-runtime'), undefined);
-    assert.ok(KNOWN_FC_RUNTIMES.includes('python3.10') && !KNOWN_FC_RUNTIMES.includes('nodejs20'));
+    assert.ok(KNOWN_FC_RUNTIMES.includes('java11') && !KNOWN_FC_RUNTIMES.includes('nodejs20') && !KNOWN_FC_RUNTIMES.includes('python3.10'));
   });
 
   test('each phase allows exactly what FC says', () => {
@@ -87,7 +87,7 @@ describe('buildFunctionConfig with the catalogue', () => {
 
   test('deprecated FC runtimes say so before saying openfc does not serve them', () => {
     assert.throws(() => buildFunctionConfig({ ...input, runtime: 'nodejs10' }, undefined), /runtime 'nodejs10' is deprecated \(phase create-and-update-blocked since 2024-12-15\)/);
-    assert.throws(() => buildFunctionConfig({ ...input, runtime: 'python3.10' }, undefined), /runtime 'python3.10' is not supported by openfc yet; supported: nodejs20, nodejs18/);
+    assert.throws(() => buildFunctionConfig({ ...input, runtime: 'java11' }, undefined), /runtime 'java11' is not supported by openfc yet; supported: nodejs20, nodejs18, python3.12, python3.10, python3.9, custom, custom.debian10/);
     assert.throws(() => buildFunctionConfig({ ...input, runtime: 'cobol' }, undefined), /runtime 'cobol' is not a valid runtime/);
   });
 });

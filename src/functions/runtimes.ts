@@ -14,8 +14,9 @@
  */
 import { RUNTIME_PHASE_NAMES, type RuntimePhaseName } from '../config/index.js';
 import { invalidArgument } from '../errors/index.js';
+import { PYTHON_RUNTIME_BIN, type RuntimeFamily } from '../sandbox/index.js';
 
-export type RuntimeFamily = 'nodejs';
+export type { RuntimeFamily };
 export type RuntimePhase = RuntimePhaseName;
 export const RUNTIME_PHASES = RUNTIME_PHASE_NAMES;
 
@@ -30,7 +31,24 @@ export interface RuntimeInfo {
 export const RUNTIMES: Readonly<Record<string, RuntimeInfo>> = {
   nodejs20: { id: 'nodejs20', family: 'nodejs', servedBy: `the machine's Node.js ${process.versions.node}` },
   nodejs18: { id: 'nodejs18', family: 'nodejs', servedBy: `the machine's Node.js ${process.versions.node}` },
+  'python3.12': { id: 'python3.12', family: 'python', servedBy: `the machine's Python 3 (${PYTHON_RUNTIME_BIN})` },
+  'python3.10': { id: 'python3.10', family: 'python', servedBy: `the machine's Python 3 (${PYTHON_RUNTIME_BIN})` },
+  'python3.9': { id: 'python3.9', family: 'python', servedBy: `the machine's Python 3 (${PYTHON_RUNTIME_BIN})` },
+  custom: { id: 'custom', family: 'custom', servedBy: "the function's own bootstrap, behind openfc's adapter on the machine's Node.js" },
+  'custom.debian10': { id: 'custom.debian10', family: 'custom', servedBy: "the function's own bootstrap, on this machine's OS (not Debian 10)" },
+  'custom.debian11': { id: 'custom.debian11', family: 'custom', servedBy: "the function's own bootstrap, on this machine's OS (not Debian 11)" },
+  'custom.debian12': { id: 'custom.debian12', family: 'custom', servedBy: "the function's own bootstrap, on this machine's OS" },
 };
+
+/**
+ * The runtime family that serves an FC runtime id.
+ * @throws PlatformError `InvalidArgument` for an id openfc does not serve.
+ */
+export function runtimeFamilyOf(id: string): RuntimeFamily {
+  const info = RUNTIMES[id];
+  if (!info) throw invalidArgument(`runtime '${id}' is not supported by openfc; supported: ${supportedRuntimeIds().join(', ')}`);
+  return info.family;
+}
 
 export interface RuntimeCatalogueEntry {
   readonly id: string;
@@ -46,7 +64,7 @@ type BuiltIn = { phase: RuntimePhase; since?: Partial<Record<RuntimePhase, strin
 const PHASE_2_2024_12 = { 'create-and-update-blocked': '2024-12-15' };
 const PHASE_2_2024_09 = { 'create-and-update-blocked': '2024-09-25' };
 
-/** FC's runtime identifiers and phases as §13 gives them; nodejs20 and nodejs18 are the ones openfc serves. */
+/** FC's runtime identifiers and phases as §13 gives them; RUNTIMES says which openfc serves. */
 const BUILT_IN: Readonly<Record<string, BuiltIn>> = {
   nodejs20: { phase: 'active', successor: 'nodejs20' },
   nodejs18: { phase: 'active', successor: 'nodejs20' },
@@ -81,6 +99,9 @@ export const KNOWN_FC_RUNTIMES: readonly string[] = Object.keys(BUILT_IN).filter
 export function supportedRuntimeIds(): string[] {
   return Object.keys(RUNTIMES);
 }
+
+/** The language of a runtime id (`nodejs18` → nodejs, `python3.10` → python, `custom.debian12` → custom): migrations stay within it. */
+const languageOf = (id: string): string => id.split('.')[0]!.replace(/\d+$/, '');
 
 /** What a request wants to do with a function of some runtime. */
 export type RuntimeUse = 'create' | 'update' | 'invoke';
@@ -136,14 +157,14 @@ export function createRuntimeCatalogue(overrides: Readonly<Record<string, string
     const e = table.get(id);
     return !e || !BLOCKED_BY[e.phase].includes(use);
   };
-  /** A successor that new functions may use, following the chain; falls back to a served, active runtime. */
+  /** A successor that new functions may use, following the chain; falls back to a served, active runtime of the same language. */
   const migrationTarget = (e: RuntimeCatalogueEntry): string | undefined => {
     const seen = new Set<string>();
     for (let id: string | undefined = e.successor; id && !seen.has(id); id = table.get(id)?.successor) {
       seen.add(id);
       if (id !== e.id && isAllowed(id, 'create')) return id;
     }
-    return [...table.values()].find((x) => x.isServed && isAllowed(x.id, 'create'))?.id;
+    return [...table.values()].find((x) => x.isServed && isAllowed(x.id, 'create') && languageOf(x.id) === languageOf(e.id))?.id;
   };
 
   return {

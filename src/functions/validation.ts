@@ -8,6 +8,7 @@ import * as L from '../config/limits.js';
 import { invalidArgument } from '../errors/index.js';
 import { RUNTIMES, createRuntimeCatalogue, supportedRuntimeIds, type RuntimeCatalogue } from './runtimes.js';
 import type { FunctionConfig, LifecycleHook } from './types.js';
+import { validateCustomRuntimeConfig } from './custom-runtime-config.js';
 
 export const FUNCTION_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 const HANDLER_PATTERN = /^[A-Za-z0-9_\-][A-Za-z0-9_\-./]*\.[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -173,6 +174,7 @@ export function buildFunctionConfig(input: Record<string, unknown>, base: Functi
     config.role = input.role;
   }
   if (isCreate && has('tags')) config.tags = validateTags(input.tags);
+  validateCustomRuntimeConfig(input.customRuntimeConfig);
   for (const f of PASSTHROUGH_FIELDS) if (input[f] !== undefined) config[f] = input[f];
   if (has('customContainerConfig')) throw invalidArgument('customContainerConfig is only valid with runtime custom-container, which openfc does not run yet');
   return config;

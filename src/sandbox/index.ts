@@ -12,6 +12,7 @@ export * from './channel/index.js';
 export { checkHost, type HostCheck } from './drivers/linux/host-check.js';
 export { instanceLinkBlocks } from './drivers/linux/network.js';
 export { withStemCellPool, type StemCellPoolStats } from './stem-cell-pool.js';
+export { RUNTIME_FAMILIES, PYTHON_RUNTIME_BIN, type RuntimeFamily } from './runtime-launch.js';
 
 /** The one registry of sandbox drivers, keyed by the name used in config. */
 export const SANDBOX_DRIVERS: Record<Exclude<SandboxDriverName, 'auto'>, (config: ResolvedConfig, clock: Clock, host: HostCheck) => SandboxDriver> = {

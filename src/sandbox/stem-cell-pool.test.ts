@@ -79,3 +79,19 @@ test('VPC cells are pooled per VPC and destroyed before their VPC is removed', a
   assert.deepEqual(pool.stats().ready, {});
   await pool.close();
 });
+
+test('cells are kept per runtime family: a python or custom start never takes a nodejs cell', async () => {
+  const { driver, fresh } = fakeDriver({ isBroken: false });
+  const clock = new FakeClock(0);
+  const pool = withStemCellPool(driver, { ...options, clock });
+  await pool.ready();
+  assert.equal((await pool.start({ ...spec, sandboxId: 'c-py', runtimeFamily: 'python' })).id, 'c-py');
+  assert.equal((await pool.start({ ...spec, sandboxId: 'c-custom', runtimeFamily: 'custom' })).id, 'c-custom');
+  assert.deepEqual(fresh, ['c-py', 'c-custom'], 'both started fresh');
+  clock.advance(50);
+  await pool.ready();
+  assert.deepEqual(pool.stats().ready, { 'nodejs/128/512/internet': 1, 'python/128/512/internet': 1, 'custom/128/512/internet': 1 });
+  assert.equal((await pool.start({ ...spec, sandboxId: 'c-py2', runtimeFamily: 'python' })).id, 'c-py2');
+  assert.deepEqual(fresh, ['c-py', 'c-custom'], 'the second python start took the python cell');
+  await pool.close();
+});

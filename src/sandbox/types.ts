@@ -12,6 +12,7 @@
  * sees {@link Sandbox}.
  */
 import type { InstanceChannel } from './channel/instance-channel.js';
+import type { RuntimeFamily } from './runtime-launch.js';
 
 /** A VPC an instance is attached to (see src/vpc): its address block and its bridge's index. */
 export interface VpcAttachment {
@@ -39,8 +40,8 @@ export function networkKey(n: NetworkSpec): string {
 export interface SandboxSpec {
   /** Becomes the instance id once a function is assigned. */
   readonly sandboxId: string;
-  /** Runtime family that boots inside (`nodejs`). */
-  readonly runtimeFamily: 'nodejs';
+  /** Runtime family that boots inside (`nodejs`, `python`, `custom`). */
+  readonly runtimeFamily: RuntimeFamily;
   readonly memoryMb: number;
   /** vCPUs after the cold-start boost (the CPU quota is memory-proportional, see docs/sandbox.md). */
   readonly cpu: number;
@@ -105,7 +106,7 @@ export interface Sandbox {
 /** What a stem cell is started with: everything that cannot change once its sandbox runs. */
 export interface StemCellSpec {
   readonly cellId: string;
-  readonly runtimeFamily: 'nodejs';
+  readonly runtimeFamily: RuntimeFamily;
   readonly memoryMb: number;
   readonly diskSizeMb: number;
   readonly network: NetworkSpec;

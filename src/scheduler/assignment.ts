@@ -6,6 +6,7 @@
  */
 import type { AssignHeader, Credentials } from '../sandbox/channel/index.js';
 import type { FunctionConfig } from '../functions/types.js';
+import { RUNTIMES, resolveCustomRuntime } from '../functions/index.js';
 import type { FunctionRecord } from '../store/types.js';
 import { layerSearchPaths } from './layer-env.js';
 
@@ -19,12 +20,15 @@ export function buildAssignHeader(input: {
   initRequestId: string;
   /** The execution role's temporary credentials, for a function with a `role`. */
   credentials?: Credentials;
+  /** Custom runtimes: how long the user's server may take to listen. @default 30000 */
+  readyTimeoutMs?: number;
 }): AssignHeader {
   const { fn, instanceId, codeDirInside, region, credentials } = input;
   const cfg = fn.config as FunctionConfig;
   const init = cfg.instanceLifecycleConfig?.initializer;
   const preStop = cfg.instanceLifecycleConfig?.preStop;
   const preFreeze = cfg.instanceLifecycleConfig?.preFreeze;
+  const custom = RUNTIMES[cfg.runtime]?.family === 'custom' ? resolveCustomRuntime(cfg.customRuntimeConfig) : undefined;
   const env: Record<string, string> = {
     ...(input.optDirInside && layerSearchPaths({ runtime: cfg.runtime, codeDir: codeDirInside, optDir: input.optDirInside })),
     ...cfg.environmentVariables,
@@ -41,6 +45,7 @@ export function buildAssignHeader(input: {
     FC_QUALIFIER: 'LATEST',
     ...(init?.handler && { FC_INITIALIZER_HANDLER: init.handler, FC_INITIALIZATION_TIMEOUT: String(init.timeout ?? 3) }),
     ...(credentials && credentialEnv(credentials)),
+    ...(custom && { FC_CUSTOM_LISTEN_PORT: String(custom.port), FC_SERVER_PORT: String(custom.port) }),
   };
   return {
     instanceId,
@@ -61,6 +66,8 @@ export function buildAssignHeader(input: {
     },
     initRequestId: input.initRequestId,
     ...(credentials && { credentials }),
+    runtime: cfg.runtime,
+    ...(custom && { customRuntime: { command: [...custom.command], args: [...custom.args], port: custom.port, readyTimeoutMs: input.readyTimeoutMs ?? 30_000 } }),
   };
 }
 

@@ -10,6 +10,7 @@ import { PlatformError } from '../errors/index.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { CodeCache } from '../functions/code-cache.js';
 import type { FunctionConfig } from '../functions/types.js';
+import { runtimeFamilyOf } from '../functions/index.js';
 import type { FunctionLogSink } from '../observability/function-logs.js';
 import type { Logger } from '../observability/logger.js';
 import type { RequestIdFactory } from '../observability/request-id.js';
@@ -66,7 +67,7 @@ export function createInstanceStarter(deps: InstanceStarterDeps, onExit: (inst: 
     const layerDirs = await Promise.all((cfg.layerCode ?? []).map((l) => codeCache.ensureUnpacked(l.codeBlobKey)));
     const sandboxStartedAt = clock.now();
     const sandbox = await driver.start({
-      sandboxId: inst.id, runtimeFamily: 'nodejs', memoryMb: cfg.memorySize, cpu: cfg.cpu, diskSizeMb: cfg.diskSize,
+      sandboxId: inst.id, runtimeFamily: runtimeFamilyOf(cfg.runtime), memoryMb: cfg.memorySize, cpu: cfg.cpu, diskSizeMb: cfg.diskSize,
       network: networkOf(inst.fn), codeDir, ...(layerDirs.length > 0 && { layerDirs }),
     });
     inst.sandbox = sandbox;
@@ -87,7 +88,7 @@ export function createInstanceStarter(deps: InstanceStarterDeps, onExit: (inst: 
     }, initTimeoutMs);
     try {
       const credentials = cfg.role && deps.roleCredentials ? assumeFor(inst, cfg.role) : undefined;
-      const header = buildAssignHeader({ fn: inst.fn, instanceId: inst.id, codeDirInside: sandbox.codeDirInside, ...(sandbox.optDirInside && { optDirInside: sandbox.optDirInside }), region: config.region, initRequestId, ...(credentials && { credentials }) });
+      const header = buildAssignHeader({ fn: inst.fn, instanceId: inst.id, codeDirInside: sandbox.codeDirInside, ...(sandbox.optDirInside && { optDirInside: sandbox.optDirInside }), region: config.region, initRequestId, readyTimeoutMs: Math.max(500, initTimeoutMs - 500), ...(credentials && { credentials }) });
       inst.env = header.env;
       const outcome = await sandbox.channel.assign(header);
       if (!outcome.ok) throw new InitializationFailedError(outcome.error, outcome.log, inst.id);

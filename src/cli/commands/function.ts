@@ -21,7 +21,23 @@ export interface FunctionConfigFlags {
   vpc?: string;
   internet?: boolean;
   layer?: string[];
+  /** Custom runtimes: the server's argv (customRuntimeConfig.command + args). */
+  customCommand?: string[];
+  /** Custom runtimes: the port the server listens on (customRuntimeConfig.port). */
+  customPort?: number;
   json?: boolean;
+}
+
+/** `--custom-command '["python3","server.py"]'`: a JSON array of strings. */
+function parseArgv(value: string): string[] {
+  let v: unknown;
+  try {
+    v = JSON.parse(value);
+  } catch {
+    throw new InvalidArgumentError('--custom-command takes a JSON array of strings, e.g. \'["/usr/bin/python3","server.py"]\'');
+  }
+  if (!Array.isArray(v) || v.length === 0 || v.some((a) => typeof a !== 'string')) throw new InvalidArgumentError('--custom-command takes a non-empty JSON array of strings');
+  return v as string[];
 }
 
 interface CodeFlags {
@@ -52,7 +68,7 @@ export function collectEnv(value: string, previous: Record<string, string> | und
  * (deploy passes its own handler default instead).
  */
 export function addFunctionConfigOptions(command: Command, mode: { isCreate: boolean; defaultHandler?: string }): Command {
-  const runtime = new Option('--runtime <runtime>', 'runtime, e.g. nodejs20, nodejs18, python3.10');
+  const runtime = new Option('--runtime <runtime>', 'runtime, e.g. nodejs20, nodejs18, python3.10, python3.12, custom.debian12');
   const handler = new Option('--handler <file.export>', 'handler: the file (without extension) and the exported function, e.g. index.handler');
   if (mode.defaultHandler) handler.default(mode.defaultHandler);
   if (mode.isCreate) runtime.makeOptionMandatory();
@@ -70,6 +86,8 @@ export function addFunctionConfigOptions(command: Command, mode: { isCreate: boo
     .addOption(new Option('--internet', 'give instances internet access (the default on create)').hideHelp())
     .addOption(new Option('--no-internet', 'no internet access for instances (only their VPC, if any)'))
     .addOption(new Option('--layer <arn>', "a layer version ARN (see 'openfc layer'); repeat for more, first listed wins at /opt (on update, replaces them; '' clears)").argParser(collectLayers))
+    .addOption(new Option('--custom-command <json>', "custom runtimes: the server's command and arguments as a JSON array (default: the code's executable 'bootstrap')").argParser(parseArgv))
+    .addOption(new Option('--custom-port <port>', "custom runtimes: the port the server listens on (default 9000)").argParser(parsePositiveInt('--custom-port')))
     .addOption(new Option('--json', 'print the API response body as JSON'));
 }
 
@@ -91,6 +109,12 @@ export function functionConfigFromFlags(flags: FunctionConfigFlags): Record<stri
     ...(flags.vpc !== undefined && { vpcConfig: new $FC.VPCConfig({ vpcId: flags.vpc }) }),
     ...(flags.internet !== undefined && { internetAccess: flags.internet }),
     ...(flags.layer !== undefined && { layers: flags.layer }),
+    ...((flags.customCommand !== undefined || flags.customPort !== undefined) && {
+      customRuntimeConfig: new $FC.CustomRuntimeConfig({
+        ...(flags.customCommand && { command: flags.customCommand.slice(0, 1), args: flags.customCommand.slice(1) }),
+        ...(flags.customPort !== undefined && { port: flags.customPort }),
+      }),
+    }),
     ...(flags.initializer !== undefined && {
       instanceLifecycleConfig: new $FC.InstanceLifecycleConfig({ initializer: new $FC.LifecycleHook({ handler: flags.initializer }) }),
     }),

@@ -45,6 +45,17 @@ export interface AssignHeader {
   };
   initRequestId: string;
   credentials?: Credentials;
+  /** The FC runtime id (`python3.10`, `custom.debian12`, …); runtimes use it for FC_RUNTIME-like choices. */
+  runtime?: string;
+  /** Custom runtimes only: how to start the user's server and where it listens (§10.5). */
+  customRuntime?: {
+    /** argv of the server; empty means `<codeDir>/bootstrap`. */
+    command: string[];
+    args: string[];
+    port: number;
+    /** How long the server may take to accept connections before the start fails. */
+    readyTimeoutMs: number;
+  };
 }
 export type AssignOutcome = { ok: true } | { ok: false; error: FunctionErrorBody; log?: string };
 export interface InvokeHeader {
@@ -52,6 +63,8 @@ export interface InvokeHeader {
   isLogTail: boolean;
   deadlineMs: number;
   credentials?: Credentials;
+  /** The event is an HTTP trigger's request (§10.4): a custom runtime passes it through to its server as HTTP. */
+  httpTrigger?: boolean;
 }
 export type InvocationErrorType = 'HandledInvocationError' | 'UnhandledInvocationError';
 export interface InvokeOutcome {
@@ -119,7 +132,7 @@ export class InstanceChannel {
 
   async invoke(header: InvokeHeader, event: Buffer): Promise<InvokeOutcome> {
     // The one frame of the hot path: its header is written out directly rather than through a generic stringify.
-    const json = header.credentials
+    const json = header.credentials || header.httpTrigger
       ? header
       : `{"requestId":${JSON.stringify(header.requestId)},"isLogTail":${header.isLogTail},"deadlineMs":${header.deadlineMs}}`;
     const f = await this.#request(FRAME_KIND.INVOKE, json, event);

@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { RUNTIME_BASE_ENV } from '../../exec-process.js';
+import { runtimeCommand, type RuntimeFamily } from '../../runtime-launch.js';
 
 export const SANDBOX_UID = 1000;
 export const RUNTIME_DIR_INSIDE = '/var/fc/runtime';
@@ -25,6 +26,8 @@ export interface BwrapInput {
   readonly diskSizeBytes: number;
   readonly isNetworkUnshared: boolean;
   readonly heapMb: number;
+  /** Which runtime boots inside (runtime-launch's registry). @default 'nodejs' */
+  readonly runtimeFamily?: RuntimeFamily;
   /** Passes `--warm-up` to the runtime (stem cells that wait in a pool). */
   readonly isWarmedUp?: boolean;
   readonly seccompFd: number;
@@ -55,5 +58,8 @@ export function buildBwrapArgs(input: BwrapInput): { options: string[]; command:
     '--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_UID),
     '--seccomp', String(input.seccompFd), '--json-status-fd', String(input.statusFd),
   );
-  return { options: args, command: [nodeBin, `--max-old-space-size=${input.heapMb}`, `${RUNTIME_DIR_INSIDE}/nodejs/bootstrap.cjs`, `${CHANNEL_DIR_INSIDE}/fc.sock`, ...(input.isWarmedUp ? ['--warm-up'] : [])] };
+  const command = runtimeCommand(input.runtimeFamily ?? 'nodejs', {
+    nodeBin, runtimesDir: RUNTIME_DIR_INSIDE, socketPath: `${CHANNEL_DIR_INSIDE}/fc.sock`, heapMb: input.heapMb, ...(input.isWarmedUp && { isWarmedUp: true }),
+  });
+  return { options: args, command };
 }

@@ -140,7 +140,7 @@ export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
       net = (await network?.attach(slot, cell.network, bandwidth)) ?? { release: async () => undefined };
       const bwrap = buildBwrapArgs({
         codeDir: codeSlot, optDir: optSlot, runDir, runtimesDir: RUNTIMES_DIR, diskSizeBytes: cell.diskSizeMb * 1024 * 1024,
-        isNetworkUnshared: !net.netnsPath, heapMb: Math.max(32, Math.floor(cell.memoryMb * HEAP_SHARE)), seccompFd: 3, statusFd: 4, isWarmedUp: cell.isWarmedUp,
+        isNetworkUnshared: !net.netnsPath, runtimeFamily: cell.runtimeFamily, heapMb: Math.max(32, Math.floor(cell.memoryMb * HEAP_SHARE)), seccompFd: 3, statusFd: 4, isWarmedUp: cell.isWarmedUp,
       });
       const command = [
         ...(net.netnsPath ? ['nsenter', `--net=${net.netnsPath}`] : []),

@@ -16,10 +16,11 @@ import { listenForRuntime, type InstanceChannel } from '../../channel/index.js';
 import { LiveSandboxes, awaitRuntime } from '../../runtime-connection.js';
 import { mergeTrees, removeSealedTree } from '../../link-tree.js';
 import { commandLine, RUNTIME_BASE_ENV, spawnExecProcess } from '../../exec-process.js';
+import { runtimeCommand } from '../../runtime-launch.js';
 import type { ExecProcess, Sandbox, SandboxDriver, SandboxExit, StemCell, StemCellSpec } from '../../types.js';
 
 export const PROCESS_DRIVER_NAME = 'process';
-const NODEJS_BOOTSTRAP = fileURLToPath(new URL('../../../../runtimes/nodejs/bootstrap.cjs', import.meta.url));
+const RUNTIMES_DIR = fileURLToPath(new URL('../../../../runtimes', import.meta.url));
 /** Unix socket paths must stay under the kernel's 108-byte limit. */
 const MAX_SOCKET_PATH = 100;
 /** V8's heap gets this share of memorySize, so ordinary heap exhaustion is a readable error. */
@@ -45,14 +46,17 @@ export function createProcessDriver(options: ProcessDriverOptions): SandboxDrive
   async function startStemCell(cell: StemCellSpec): Promise<StemCell> {
     if (cell.network.vpc) throw new PlatformError('ServiceUnavailable', 'functions with vpcConfig need the linux sandbox driver; this openfc runs the process driver');
     const runDir = path.join(runRoot, cell.cellId);
-    fs.mkdirSync(runDir, { recursive: true, mode: 0o700 });
     const socketPath = path.join(runDir, 'fc.sock');
-    const { server, connection } = await listenForRuntime(socketPath);
     const heapMb = Math.max(32, Math.floor(cell.memoryMb * HEAP_SHARE));
-    const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, NODEJS_BOOTSTRAP, socketPath, ...(cell.isWarmedUp ? ['--warm-up'] : [])], {
+    const argv = runtimeCommand(cell.runtimeFamily, { nodeBin: process.execPath, runtimesDir: RUNTIMES_DIR, socketPath, heapMb, isWarmedUp: cell.isWarmedUp, isNetworkShared: true });
+    fs.mkdirSync(runDir, { recursive: true, mode: 0o700 });
+    const { server, connection } = await listenForRuntime(socketPath);
+    // Its own process group: whatever the runtime starts (a custom runtime's server) goes with it.
+    const child = spawn(argv[0]!, argv.slice(1), {
       cwd: '/',
       env: { ...RUNTIME_BASE_ENV },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     const exited = new Promise<SandboxExit>((resolve) => {
       child.once('exit', (code, signal) => resolve({ code, signal, isOom: false }));
@@ -66,7 +70,12 @@ export function createProcessDriver(options: ProcessDriverOptions): SandboxDrive
     const execs = new Set<ExecProcess>();
     const kill = () => {
       for (const p of execs) p.kill();
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* the group is gone */
+      }
     };
     void exited.then(kill);
 
