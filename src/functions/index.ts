@@ -9,5 +9,6 @@ export {
   type CredentialFinding, type CredentialKind, type CredentialScanResult,
 } from './credential-scan.js';
 export { createCodeCache } from './code-cache.js';
+export { pageLimit } from './paging.js';
 export { crc64ecma } from './crc64.js';
 export { createZip, extractCodePackage, decodeZipFileBase64 } from './code-package.js';
