@@ -25,7 +25,7 @@ const HANDLER = {
     '  const text = event.toString();',
     '  if (text === "fail") throw new Error("asked to fail");',
     '  console.log("log line for " + text);',
-    '  return JSON.stringify({ echo: text, initialized: globalThis.initialized === true, fn: context.function.name });',
+    '  return JSON.stringify({ echo: text, initialized: globalThis.initialized === true, fn: context.function.name, service: process.env.FC_SERVICE_NAME });',
     '};',
   ].join('\n'),
 };
@@ -151,7 +151,7 @@ describe('the FC 2.0 API with @alicloud/fc2', () => {
     const fn = 'invoked';
     await fc2.createFunction(svc, { functionName: fn, runtime: 'nodejs20', handler: 'index.handler', code: { zipFile }, initializer: 'index.init' });
     const sync = await fc2.invokeFunction(svc, fn, 'hello', { 'x-fc-log-type': 'Tail' }, 'LATEST');
-    assert.deepEqual(JSON.parse(String(sync.data)), { echo: 'hello', initialized: true, fn: `${svc}$${fn}` });
+    assert.deepEqual(JSON.parse(String(sync.data)), { echo: 'hello', initialized: true, fn: `${svc}$${fn}`, service: svc });
     assert.ok(sync.headers['x-fc-request-id']);
     assert.ok(sync.headers['x-fc-code-checksum']);
     assert.match(Buffer.from(sync.headers['x-fc-log-result']!, 'base64').toString('utf8'), /log line for hello/);
@@ -171,6 +171,23 @@ describe('the FC 2.0 API with @alicloud/fc2', () => {
     assert.equal(unknownVersion.code, 'VersionNotFound');
     const unknownFn = await fc2Rejection(fc2.invokeFunction(svc, 'nope', 'x'));
     assert.equal(unknownFn.code, 'FunctionNotFound');
+  });
+
+  test('a service\'s shared settings reach its functions, on create and on UpdateService; its VPC must exist', async () => {
+    const shared = uniqueName('shared');
+    await fc2.createService(shared, { internetAccess: false, logConfig: { project: 'p', logstore: 'l' } });
+    await fc2.createFunction(shared, { functionName: 'f', runtime: 'nodejs20', handler: 'index.handler', code: { zipFile } });
+    const before = (await fc3.getFunction(`${shared}$f`, new $FC.GetFunctionRequest({}))).body!;
+    assert.equal(before.internetAccess, false);
+    assert.equal(before.logConfig?.project, 'p');
+    await fc2.updateService(shared, { internetAccess: true });
+    const after = (await fc3.getFunction(`${shared}$f`, new $FC.GetFunctionRequest({}))).body!;
+    assert.equal(after.internetAccess, true);
+    assert.equal((await fc2.getService(shared)).data.internetAccess, true);
+    const noVpc = await fc2Rejection(fc2.createService(uniqueName('vpc'), { vpcConfig: { vpcId: 'vpc-does-not-exist', vSwitchIds: [], securityGroupId: '' } }));
+    assert.equal(noVpc.code, 'VpcNotFound');
+    await fc2.deleteFunction(shared, 'f');
+    await fc2.deleteService(shared);
   });
 
   test('the FC 3.0 SDK sees function f of service s as s$f, and cannot create that form itself', async () => {
