@@ -77,6 +77,7 @@ describe('the FC 2.0 API with @alicloud/fc2', () => {
     const page2 = (await fc2.listServices({ prefix, limit: 2, nextToken: page1.nextToken })).data;
     assert.deepEqual(page2.services.map((s: { serviceName: string }) => s.serviceName), [`${prefix}-c`]);
     assert.equal(page2.nextToken, undefined);
+    assert.equal((await fc2Rejection(fc2.listServices({ prefix, tags: { team: 'a' } }))).code, 'InvalidArgument');
     const fromB = (await fc2.listServices({ prefix, startKey: `${prefix}-b` })).data;
     assert.deepEqual(fromB.services.map((s: { serviceName: string }) => s.serviceName), [`${prefix}-b`, `${prefix}-c`]);
 

@@ -60,6 +60,7 @@ export function fc2Routes(deps: { fc2: Fc2Service; invoke: InvokeService; asyncI
     {
       method: 'GET', pattern: `${V2}/services`, action: 'FC2.ListServices', bodyLimitBytes: MAX_CONTROL_BODY_BYTES,
       handler: (ctx) => {
+        for (const key of ctx.query.keys()) if (key.startsWith('tag_')) throw invalidArgument(`listing services by tag (${key}) is not supported: services have no tags in openfc`);
         const page = fc2.listServices(account(ctx), listQuery(ctx));
         return { status: 200, json: { services: page.items, ...(page.nextToken && { nextToken: page.nextToken }) } };
       },
