@@ -8,6 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PlatformError, invalidArgument } from '../errors/index.js';
 import { parseAuthorization, principalArn, type Principal } from '../iam/index.js';
+import { isFc2Authorization, parseFc2Authorization } from '../iam/index.js';
 import type { AuditLog } from '../exec/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { RequestIdFactory } from '../observability/request-id.js';
@@ -182,7 +183,7 @@ export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, r
           const url = req.url ?? '/';
           let claimed = '';
           try {
-            claimed = parseAuthorization(req.headers).accessKeyId;
+            claimed = (isFc2Authorization(req.headers) ? parseFc2Authorization(req.headers) : parseAuthorization(req.headers)).accessKeyId;
           } catch {
             /* refused before the Authorization header could be read */
           }

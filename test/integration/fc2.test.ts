@@ -236,6 +236,32 @@ describe('the FC 2.0 API with @alicloud/fc2', () => {
     assert.equal((await fc2Rejection(posing.getService(svc))).code, 'AccessDenied');
   });
 
+  test('a RAM user is authorized on the ARN of the API it calls: services/s/functions/f for FC 2.0, functions/s$f for FC 3.0', async () => {
+    const a = platform.defaultAccount;
+    const cfg = new $OpenApiUtil.Config({ accessKeyId: a.accessKeyId, accessKeySecret: a.accessKeySecret, endpoint: endpoint.replace('http://', ''), protocol: 'http', readTimeout: 60_000, connectTimeout: 60_000 });
+    const ram = new Ram(cfg);
+    await fc2.createFunction(svc, { functionName: 'perm', runtime: 'nodejs20', handler: 'index.handler', code: { zipFile } });
+    async function userAllowedOn(resource: string) {
+      const userName = uniqueName('u').replace(/-/g, '.');
+      await ram.createUser(new $Ram.CreateUserRequest({ userName }));
+      const policyName = uniqueName('p');
+      await ram.createPolicy(new $Ram.CreatePolicyRequest({ policyName, policyDocument: JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'fc:GetFunction', Resource: resource }] }) }));
+      await ram.attachPolicyToUser(new $Ram.AttachPolicyToUserRequest({ policyName, policyType: 'Custom', userName }));
+      const key = (await ram.createAccessKey(new $Ram.CreateAccessKeyRequest({ userName }))).body!.accessKey!;
+      return {
+        v2: createFc2Client({ endpoint, accountId: a.accountId, accessKeyId: key.accessKeyId!, accessKeySecret: key.accessKeySecret! }),
+        v3: createFcClient({ endpoint: endpoint.replace('http://', ''), accessKeyId: key.accessKeyId!, accessKeySecret: key.accessKeySecret! }),
+      };
+    }
+    const fc2User = await userAllowedOn(`acs:fc:*:${a.accountId}:services/${svc}/functions/*`);
+    assert.equal((await fc2User.v2.getFunction(svc, 'perm')).data.functionName, 'perm');
+    assert.equal((await rejectionOf(fc2User.v3.getFunction(`${svc}$perm`, new $FC.GetFunctionRequest({})))).code, 'AccessDenied');
+    assert.equal((await fc2Rejection(fc2User.v2.deleteFunction(svc, 'perm'))).code, 'AccessDenied');
+    const fc3User = await userAllowedOn(`acs:fc:*:${a.accountId}:functions/${svc}$*`);
+    assert.equal((await fc3User.v3.getFunction(`${svc}$perm`, new $FC.GetFunctionRequest({}))).body!.functionName, `${svc}$perm`);
+    assert.equal((await fc2Rejection(fc3User.v2.getFunction(svc, 'perm'))).code, 'AccessDenied');
+  });
+
   test('STS credentials of a role work, limited to what the role\'s policy allows on FC 2.0 resources', async () => {
     const a = platform.defaultAccount;
     const cfg = new $OpenApiUtil.Config({ accessKeyId: a.accessKeyId, accessKeySecret: a.accessKeySecret, endpoint: endpoint.replace('http://', ''), protocol: 'http', readTimeout: 60_000, connectTimeout: 60_000 });
