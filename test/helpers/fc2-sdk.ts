@@ -19,6 +19,8 @@ export interface Fc2Client {
   deleteFunction(serviceName: string, functionName: string): Promise<Fc2Response>;
   getFunctionCode(serviceName: string, functionName: string): Promise<Fc2Response>;
   invokeFunction(serviceName: string, functionName: string, event: string | Buffer, headers?: Record<string, string>, qualifier?: string): Promise<Fc2Response>;
+  /** The SDK's signed request (path after `/2016-08-15`); an object body is sent as JSON. */
+  request(method: string, path: string, query: Record<string, string> | null, body: unknown, headers?: Record<string, string>): Promise<Fc2Response>;
   get(path: string, query?: Record<string, string> | null, headers?: Record<string, string>): Promise<Fc2Response>;
 }
 

@@ -262,6 +262,55 @@ describe('the FC 2.0 API with @alicloud/fc2', () => {
     assert.equal((await fc2Rejection(fc3User.v2.getFunction(svc, 'perm'))).code, 'AccessDenied');
   });
 
+  test('every FC 2.0 operation: refused to a RAM user without a policy, allowed by a policy on its action only, and invisible to another account', async () => {
+    const a = platform.defaultAccount;
+    const cfg = new $OpenApiUtil.Config({ accessKeyId: a.accessKeyId, accessKeySecret: a.accessKeySecret, endpoint: endpoint.replace('http://', ''), protocol: 'http', readTimeout: 60_000, connectTimeout: 60_000 });
+    const ram = new Ram(cfg);
+    // A service of its own: the allowed calls below really update, invoke and delete it.
+    const scratch = uniqueName('matrix');
+    await fc2.createService(scratch);
+    await fc2.createFunction(scratch, { functionName: 'matrix', runtime: 'nodejs20', handler: 'index.handler', code: { zipFile } });
+    const routes = platform.routes.filter((r) => r.action.startsWith('FC2.'));
+    assert.equal(routes.length, 12);
+    const params: Record<string, string> = { serviceName: scratch, functionName: 'matrix' };
+    const call = async (client: Fc2Client, route: { method: string; pattern: string }) => {
+      const path = route.pattern.slice('/2016-08-15'.length).replace(/:(\w+)/g, (_, p: string) => params[p]!);
+      const body = route.method === 'POST' || route.method === 'PUT' ? (route.pattern.endsWith('/invocations') ? 'x' : {}) : null;
+      try {
+        await client.request(route.method, path, null, body);
+        return 'OK';
+      } catch (e: unknown) {
+        return (e as { code?: string }).code ?? String(e);
+      }
+    };
+    async function userWith(action: string | undefined): Promise<Fc2Client> {
+      const userName = uniqueName('m').replace(/-/g, '.');
+      await ram.createUser(new $Ram.CreateUserRequest({ userName }));
+      if (action) {
+        const policyName = uniqueName('mp');
+        await ram.createPolicy(new $Ram.CreatePolicyRequest({ policyName, policyDocument: JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: action, Resource: `acs:fc:*:${a.accountId}:*` }] }) }));
+        await ram.attachPolicyToUser(new $Ram.AttachPolicyToUserRequest({ policyName, policyType: 'Custom', userName }));
+      }
+      const key = (await ram.createAccessKey(new $Ram.CreateAccessKeyRequest({ userName }))).body!.accessKey!;
+      return createFc2Client({ endpoint, accountId: a.accountId, accessKeyId: key.accessKeyId!, accessKeySecret: key.accessKeySecret! });
+    }
+    const nobody = await userWith(undefined);
+    for (const route of routes) assert.equal(await call(nobody, route), 'AccessDenied', route.action);
+    for (const route of routes) {
+      const action = `fc:${route.action.slice('FC2.'.length)}`;
+      const only = await userWith(action);
+      assert.notEqual(await call(only, route), 'AccessDenied', `${route.action} with its own policy`);
+      for (const other of routes.filter((r) => r.action !== route.action)) {
+        assert.equal(await call(only, other), 'AccessDenied', `${other.action} with ${route.action}'s policy`);
+      }
+    }
+    const stranger = platform.accounts.createAccount();
+    const theirs = createFc2Client({ endpoint, accountId: stranger.accountId, accessKeyId: stranger.accessKeyId, accessKeySecret: stranger.accessKeySecret });
+    for (const route of routes.filter((r) => r.pattern.includes(':serviceName'))) {
+      assert.equal(await call(theirs, route), 'ServiceNotFound', route.action);
+    }
+  });
+
   test('STS credentials of a role work, limited to what the role\'s policy allows on FC 2.0 resources', async () => {
     const a = platform.defaultAccount;
     const cfg = new $OpenApiUtil.Config({ accessKeyId: a.accessKeyId, accessKeySecret: a.accessKeySecret, endpoint: endpoint.replace('http://', ''), protocol: 'http', readTimeout: 60_000, connectTimeout: 60_000 });
