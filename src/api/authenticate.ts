@@ -81,11 +81,15 @@ export function createAuthenticator(deps: { accounts: AccountService; sts: StsSe
       claimant = { principal: principalOf(key), auth, secret: key.accessKeySecret, fc2 };
     }
     checkFc2Date(headers, clock.now(), config.signatureMaxSkewMs);
-    const accountHeader = headers['x-fc-account-id'];
-    if (typeof accountHeader === 'string' && accountHeader !== claimant.principal.accountId) {
-      throw new PlatformError('AccessDenied', `the AccessKey '${fc2.accessKeyId}' does not belong to account '${accountHeader}' (x-fc-account-id)`);
-    }
     return claimant;
+  }
+  /** After the signature: the account the client addresses (x-fc-account-id) must be the key's own. */
+  function verifyFc2(claimant: Claimant & { fc2: ParsedFc2Authorization }, request: { method: string; rawUrl: string; headers: IncomingHttpHeaders }): void {
+    verifyFc2Signature({ method: request.method, rawUrl: request.rawUrl, headers: request.headers, auth: claimant.fc2, secret: claimant.secret });
+    const accountHeader = request.headers['x-fc-account-id'];
+    if (typeof accountHeader === 'string' && accountHeader !== claimant.principal.accountId) {
+      throw new PlatformError('AccessDenied', `the AccessKey '${claimant.fc2.accessKeyId}' does not belong to account '${accountHeader}' (x-fc-account-id)`);
+    }
   }
   return {
     claim(headers) {
@@ -102,7 +106,7 @@ export function createAuthenticator(deps: { accounts: AccountService; sts: StsSe
       return { principal: principalOf(key), auth, secret: key.accessKeySecret };
     },
     verify(claimant, request) {
-      if (claimant.fc2) return verifyFc2Signature({ method: request.method, rawUrl: request.rawUrl, headers: request.headers, auth: claimant.fc2, secret: claimant.secret });
+      if (claimant.fc2) return verifyFc2({ ...claimant, fc2: claimant.fc2 }, request);
       const task = prepareSignatureTask({ ...request, auth: claimant.auth, secret: claimant.secret });
       const verdict = signatures.check(task);
       if (typeof verdict === 'string') return acceptSignature(verdict, request.headers, nonces, clock.now());
