@@ -18,7 +18,7 @@ export interface Fc2ErrorReply {
 
 /** True for a request URL of the FC 2.0 API. */
 export function isFc2Path(url: string | undefined): boolean {
-  return url !== undefined && url.startsWith(FC2_PATH_PREFIX);
+  return url !== undefined && (url.startsWith(FC2_PATH_PREFIX) || url === '/2016-08-15' || url.startsWith('/2016-08-15?'));
 }
 
 export function renderFc2Error(e: unknown, requestId: string, logger: Logger): Fc2ErrorReply {
