@@ -168,6 +168,14 @@ describe('the FC 2.0 API with @alicloud/fc2', () => {
     const done = await within(settled, 60_000, 'the async invocation to settle');
     assert.equal(done.status, 'Succeeded');
 
+    const newCode = await zipBase64({ 'index.js': 'exports.handler = async (event) => "v2:" + event.toString();' });
+    const redeployed = (await fc2.updateFunction(svc, fn, { code: { zipFile: newCode }, initializer: '' })).data;
+    assert.equal(redeployed.initializer, '', 'an empty initializer removes it');
+    assert.notEqual(redeployed.codeChecksum, sync.headers['x-fc-code-checksum']);
+    const again = await fc2.invokeFunction(svc, fn, 'again');
+    assert.equal(again.headers['x-fc-error-type'], undefined, JSON.stringify(again.data));
+    assert.equal(String(again.data), 'v2:again');
+
     const unknownVersion = await fc2Rejection(fc2.invokeFunction(svc, fn, 'x', {}, '7'));
     assert.equal(unknownVersion.code, 'VersionNotFound');
     const unknownFn = await fc2Rejection(fc2.invokeFunction(svc, 'nope', 'x'));
