@@ -16,6 +16,7 @@ import { createCodeCache, createCodeUrlSigner, createFunctionService, createLaye
 import { createAccountService, createAuthorizer, createRamOperations, createRoleCredentials, createSignatureVerifier, createStsService, NonceCache, type AccountService, type NewAccount } from './iam/index.js';
 import { createPolicyEngine } from './iam/policy/engine.js';
 import { createAccessControl } from './api/access-control.js';
+import { createFc2Service } from './fc2/index.js';
 import { createAsyncConfigService, createAsyncDispatcher, createAsyncInvoker, createAsyncTaskService, createInvokeService } from './invoke/index.js';
 import { createFileFunctionLogSink } from './observability/function-logs.js';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -169,6 +170,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     const router = createRouter({
       functions, invoke, asyncInvoker, asyncTasks, asyncCounts: () => queue.counts(), vpcs, scheduler, concurrency, asyncConfigs, provision, metrics, sandbox: driver, codeUrls, blobs, clock, config,
       ram, sts, authorizeRpc: access.authorizeRpc, layers,
+      fc2: createFc2Service({ store, functions, clock }),
     });
     const signatures = createSignatureVerifier({ threads: config.signatureThreads, logger });
     closers.push(() => signatures.close());

@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Authorizer, Principal } from '../iam/index.js';
 import { PlatformError } from '../errors/index.js';
 import { fcActionFor, fcOperation, placeholders } from '../iam/policy/index.js';
+import { FC2_OPERATION_PREFIX, fc2ActionFor, fc2Operation } from '../iam/policy/index.js';
 import type { Clock } from '../time/clock.js';
 import type { RequestContext } from './context.js';
 import { requestConditions } from './request-conditions.js';
@@ -23,9 +24,34 @@ export interface AccessControl {
 export function createAccessControl(deps: { authorizer: Authorizer; clock: Clock; region: string }): AccessControl {
   const { authorizer, clock, region } = deps;
   const check = (principal: Principal, req: IncomingMessage, action: string, resource: string) => authorizer.check(principal, action, resource, requestConditions(req, clock));
+  /** FC 2.0 routes: FC 2.0's resource ARNs (iam/policy/fc2-actions); a name the request does not give is '*'. */
+  function authorizeFc2(ctx: RequestContext, operation: string): void {
+    const entry = fc2Operation(operation);
+    if (!entry) throw new PlatformError('AccessDenied', `no RAM action governs ${operation}, so only the account's root may call it`);
+    const params: { region: string; accountId: string; serviceName?: string; functionName?: string } = { region, accountId: ctx.principal.accountId, ...ctx.params };
+    if (entry.fromBody.length) {
+      let body: Record<string, unknown> = {};
+      try {
+        body = ctx.json();
+      } catch {
+        /* the handler answers the bad body */
+      }
+      for (const name of entry.fromBody) if (typeof body[name] === 'string' && body[name] !== '') params[name] = body[name] as string;
+    }
+    params.serviceName ??= '*';
+    params.functionName ??= '*';
+    let target;
+    try {
+      target = fc2ActionFor(operation, params);
+    } catch {
+      target = { action: entry.action, resource: '*' };
+    }
+    check(ctx.principal, ctx.req, target.action, target.resource);
+  }
   return {
     authorizeRoute(ctx, operation) {
       if (operation === 'RPC') return;
+      if (operation.startsWith(FC2_OPERATION_PREFIX)) return authorizeFc2(ctx, operation);
       const entry = fcOperation(operation);
       if (!entry || entry.isPublic) throw new PlatformError('AccessDenied', `no RAM action governs ${operation}, so only the account's root may call it`);
       const params: { region: string; accountId: string; [name: string]: string } = { region, accountId: ctx.principal.accountId };

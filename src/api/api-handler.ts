@@ -8,6 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PlatformError, invalidArgument } from '../errors/index.js';
 import { parseAuthorization, principalArn, type Principal } from '../iam/index.js';
+import { isFc2Authorization, parseFc2Authorization } from '../iam/index.js';
 import type { AuditLog } from '../exec/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { RequestIdFactory } from '../observability/request-id.js';
@@ -16,6 +17,7 @@ import type { Authenticator, Claimant } from './authenticate.js';
 import { readBody } from './body.js';
 import type { Reply, RequestContext, RouteHandler } from './context.js';
 import { renderError } from './errors.js';
+import { FC2_INVOKE_ACTION, isFc2Path, renderFc2Error } from './fc2/index.js';
 import type { RequestLimits } from './request-limits.js';
 import type { Router } from './router.js';
 
@@ -33,7 +35,7 @@ export interface ApiHandlerDeps {
 }
 
 /** Data-plane and read operations, which the control-plane audit leaves out. */
-const isAuditedCall = (method: string, action: string) => method !== 'GET' && method !== 'HEAD' && action !== 'InvokeFunction';
+const isAuditedCall = (method: string, action: string) => method !== 'GET' && method !== 'HEAD' && action !== 'InvokeFunction' && action !== FC2_INVOKE_ACTION;
 
 const PUBLIC_PRINCIPAL: Principal = Object.freeze({ accountId: '', accessKeyId: '', kind: 'anonymous' as const });
 
@@ -173,14 +175,15 @@ export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, r
         logger.debug('request abandoned', { requestId, err: e });
         return;
       }
-      const reply = renderError(e, requestId, logger);
+      // FC 2.0 paths answer in FC 2.0's error format ({ErrorCode, ErrorMessage}).
+      const reply = isFc2Path(req.url) ? renderFc2Error(e, requestId, logger) : renderError(e, requestId, logger);
       if (deps.audit && e instanceof PlatformError && !audited.has(e) && (e.code === 'AccessDenied' || e.code === 'SignatureNotMatch' || e.code === 'InvalidSecurityToken')) {
         const method = req.method ?? 'GET';
         if (method !== 'GET' || e.code === 'AccessDenied') {
           const url = req.url ?? '/';
           let claimed = '';
           try {
-            claimed = parseAuthorization(req.headers).accessKeyId;
+            claimed = (isFc2Authorization(req.headers) ? parseFc2Authorization(req.headers) : parseAuthorization(req.headers)).accessKeyId;
           } catch {
             /* refused before the Authorization header could be read */
           }

@@ -3,12 +3,14 @@
  * Who sent a request, in the two steps every signed request goes through: the key and the date
  * before the body is read (so a stranger's body is never read), then the ACS3 signature over
  * method, path, query, signed headers and body, and the one-time nonce. Shared by ordinary
- * requests and WebSocket upgrades.
+ * requests and WebSocket upgrades. FC 2.0 requests (`Authorization: FC …`, iam/fc2-signature)
+ * take their own branch with the same key and session lookup.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ResolvedConfig } from '../config/index.js';
 import { PlatformError } from '../errors/index.js';
 import { acceptSignature, checkFreshness, parseAuthorization, prepareSignatureTask, type AccountService, type NonceCache, type ParsedAuthorization, type Principal, type SignatureVerifier } from '../iam/index.js';
+import { checkFc2Date, isFc2Authorization, parseFc2Authorization, verifyFc2Signature, type ParsedFc2Authorization } from '../iam/index.js';
 import type { StsService } from '../iam/sts-service.js';
 import type { AccessKeyRecord } from '../store/types.js';
 import type { Clock } from '../time/clock.js';
@@ -23,6 +25,8 @@ export interface Claimant {
   readonly principal: Principal;
   readonly auth: ParsedAuthorization;
   readonly secret: string;
+  /** Set when the request is signed the FC 2.0 way (`FC <ak>:<signature>`); `auth` then only carries the key id. */
+  readonly fc2?: ParsedFc2Authorization;
 }
 
 export interface Authenticator {
@@ -58,8 +62,38 @@ export function createAuthenticator(deps: { accounts: AccountService; sts: StsSe
     };
     return { principal, auth, secret: session.accessKeySecret };
   }
+  /** FC 2.0 (`@alicloud/fc2`): the same keys and sessions, the STS token in x-fc-security-token, the `date` header fresh. */
+  function claimFc2(headers: IncomingHttpHeaders): Claimant {
+    const fc2 = parseFc2Authorization(headers);
+    const auth: ParsedAuthorization = { accessKeyId: fc2.accessKeyId, signedHeaders: [], signedHeadersText: '', signature: fc2.signature };
+    let claimant: Claimant;
+    if (fc2.accessKeyId.startsWith(STS_KEY_PREFIX)) {
+      const token = headers['x-fc-security-token'];
+      if (typeof token !== 'string' || token === '') throw new PlatformError('InvalidSecurityToken', 'a temporary AccessKey needs its SecurityToken in the x-fc-security-token header');
+      const session = sts.findSession(fc2.accessKeyId, token);
+      const principal: Principal = {
+        accountId: session.accountId, accessKeyId: session.accessKeyId, kind: 'role-session', roleName: session.roleName, sessionName: session.sessionName, sessionPolicy: session.sessionPolicy,
+      };
+      claimant = { principal, auth, secret: session.accessKeySecret, fc2 };
+    } else {
+      const key = accounts.findActiveKey(fc2.accessKeyId);
+      if (!key) throw new PlatformError('InvalidAccessKeyID', `invalid access key ID '${fc2.accessKeyId}'`);
+      claimant = { principal: principalOf(key), auth, secret: key.accessKeySecret, fc2 };
+    }
+    checkFc2Date(headers, clock.now(), config.signatureMaxSkewMs);
+    return claimant;
+  }
+  /** After the signature: the account the client addresses (x-fc-account-id) must be the key's own. */
+  function verifyFc2(claimant: Claimant & { fc2: ParsedFc2Authorization }, request: { method: string; rawUrl: string; headers: IncomingHttpHeaders }): void {
+    verifyFc2Signature({ method: request.method, rawUrl: request.rawUrl, headers: request.headers, auth: claimant.fc2, secret: claimant.secret });
+    const accountHeader = request.headers['x-fc-account-id'];
+    if (typeof accountHeader === 'string' && accountHeader !== claimant.principal.accountId) {
+      throw new PlatformError('AccessDenied', `the AccessKey '${claimant.fc2.accessKeyId}' does not belong to account '${accountHeader}' (x-fc-account-id)`);
+    }
+  }
   return {
     claim(headers) {
+      if (isFc2Authorization(headers)) return claimFc2(headers);
       const auth = parseAuthorization(headers);
       if (auth.accessKeyId.startsWith(STS_KEY_PREFIX)) {
         const claimant = claimSession(auth, headers);
@@ -72,6 +106,7 @@ export function createAuthenticator(deps: { accounts: AccountService; sts: StsSe
       return { principal: principalOf(key), auth, secret: key.accessKeySecret };
     },
     verify(claimant, request) {
+      if (claimant.fc2) return verifyFc2({ ...claimant, fc2: claimant.fc2 }, request);
       const task = prepareSignatureTask({ ...request, auth: claimant.auth, secret: claimant.secret });
       const verdict = signatures.check(task);
       if (typeof verdict === 'string') return acceptSignature(verdict, request.headers, nonces, clock.now());

@@ -29,6 +29,8 @@ import type { ProvisionService } from '../provision/index.js';
 import type { ConcurrencyConfigService } from '../quotas/index.js';
 import type { Scheduler } from '../scheduler/index.js';
 import type { VpcService } from '../vpc/index.js';
+import type { Fc2Service } from '../fc2/index.js';
+import { fc2Routes } from './fc2/index.js';
 
 export { createApiHandler, type ApiHandlerDeps } from './api-handler.js';
 export { createAuthenticator, type Authenticator } from './authenticate.js';
@@ -50,10 +52,13 @@ export function createRouter(deps: {
   ram: Readonly<Record<string, RamOperation>>; sts: StsService; authorizeRpc: RequestAuthorizer;
   /** The layer operations; absent: not served. */
   layers?: LayerService;
+  /** The FC 2.0 API (`/2016-08-15`); left out when not given. */
+  fc2?: Fc2Service;
 }): Router<RouteHandler> {
   const router = new Router<RouteHandler>();
   if (deps.layers) for (const r of layerRoutes(deps.layers, deps.config)) router.add(r);
   for (const r of [...functionRoutes(deps.functions, deps.config), ...invokeRoutes(deps.invoke, deps.asyncInvoker, deps.config), ...asyncTaskRoutes(deps.asyncTasks), ...instanceRoutes(deps), ...metricsRoutes(deps), ...concurrencyRoutes(deps.concurrency), ...asyncConfigRoutes(deps.asyncConfigs), ...provisionRoutes(deps.provision), ...vpcRoutes(deps.vpcs), ...codeDownloadRoutes(deps), ...rpcRoutes({ ram: deps.ram, sts: deps.sts, authorize: deps.authorizeRpc })]) router.add(r);
+  if (deps.fc2) for (const r of fc2Routes({ fc2: deps.fc2, invoke: deps.invoke, asyncInvoker: deps.asyncInvoker, config: deps.config })) router.add(r);
   return router;
 }
 

@@ -42,6 +42,8 @@ export interface DeployOptions {
   readonly requestId?: string;
   /** Called with the credential scan's result when the deploy succeeds (not when scanning is off). */
   readonly onCredentialScan?: (result: CredentialScanResult) => void;
+  /** Set by the FC 2.0 API only: CreateFunction may use the `<serviceName>$<functionName>` form. */
+  readonly isServiceFunction?: boolean;
 }
 
 export interface FunctionService {
@@ -246,6 +248,7 @@ export function createFunctionService(deps: {
     },
     async create(accountId, input, options) {
       const functionName = validateFunctionName(input.functionName);
+      if (functionName.includes('$') && !options?.isServiceFunction) throw invalidArgument(`functionName '${functionName}' names a function of an FC 2.0 service; create it with the FC 2.0 API (CreateFunction in service '${functionName.split('$')[0]}')`);
       if (store.getFunction(accountId, functionName)) throw new PlatformError('FunctionAlreadyExists', `function '${functionName}' already exists`);
       const fnConfig = buildFunctionConfig(input, undefined, runtimes);
       checkVpcConfig(accountId, fnConfig);

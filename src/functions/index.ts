@@ -9,6 +9,7 @@ export {
   type CredentialFinding, type CredentialKind, type CredentialScanResult,
 } from './credential-scan.js';
 export { createCodeCache } from './code-cache.js';
+export { pageLimit } from './paging.js';
 export { crc64ecma } from './crc64.js';
 export { createZip, extractCodePackage, decodeZipFileBase64 } from './code-package.js';
 export { createLayerService, OFFICIAL_LAYER_ACCOUNT, type LayerService, type LayerView, type ListLayersQuery, type LayerRequestOptions } from './layer-service.js';

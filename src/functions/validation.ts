@@ -11,6 +11,8 @@ import type { FunctionConfig, LifecycleHook } from './types.js';
 import { validateCustomRuntimeConfig } from './custom-runtime-config.js';
 
 export const FUNCTION_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
+/** An FC 2.0 function as FC 3.0 names it: `<serviceName>$<functionName>` (created only through the FC 2.0 API). */
+export const SERVICE_FUNCTION_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,127}\$[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 const HANDLER_PATTERN = /^[A-Za-z0-9_\-][A-Za-z0-9_\-./]*\.[A-Za-z_$][A-Za-z0-9_$]*$/;
 const ENV_KEY_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
 const MAX_HANDLER_LENGTH = 128;
@@ -32,6 +34,7 @@ function intIn(field: string, v: unknown, min: number, max: number): number {
 }
 
 export function validateFunctionName(name: unknown, field = 'functionName'): string {
+  if (typeof name === 'string' && name.includes('$') && SERVICE_FUNCTION_NAME_PATTERN.test(name)) return name;
   if (typeof name !== 'string' || !FUNCTION_NAME_PATTERN.test(name)) {
     throw invalidArgument(`${field} must be 1-64 letters, digits, '_' or '-', not starting with a digit or '-', got ${JSON.stringify(name)}`);
   }

@@ -36,6 +36,8 @@ export function buildAssignHeader(input: {
     FC_ACCOUNT_ID: fn.accountId,
     FC_REGION: region,
     FC_FUNCTION_NAME: fn.functionName,
+    // An FC 2.0 function (`<service>$<function>`) also learns its service, as FC 2.0 runtimes do.
+    ...(fn.functionName.includes('$') && { FC_SERVICE_NAME: fn.functionName.slice(0, fn.functionName.indexOf('$')) }),
     FC_FUNCTION_HANDLER: cfg.handler,
     FC_FUNCTION_MEMORY_SIZE: String(cfg.memorySize),
     FC_TIMEOUT: String(cfg.timeout),

@@ -14,8 +14,10 @@
 import type { Readable } from 'node:stream';
 import type { RamStore } from './ram-types.js';
 import type { LayerStore } from './layer-types.js';
+import type { Fc2ServiceStore } from './fc2-types.js';
 
 export type * from './ram-types.js';
+export type * from './fc2-types.js';
 
 export interface AccountRecord {
   readonly accountId: string;
@@ -81,7 +83,7 @@ export interface ListPage<T> {
   readonly nextToken?: string;
 }
 
-export interface MetadataStore extends RamStore, LayerStore {
+export interface MetadataStore extends RamStore, LayerStore, Fc2ServiceStore {
   createAccount(account: AccountRecord): void;
   getAccount(accountId: string): AccountRecord | undefined;
   listAccounts(): AccountRecord[];

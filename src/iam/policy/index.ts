@@ -14,3 +14,4 @@ export {
   FC_OPERATIONS, fcActionFor, fcOperation, placeholders,
   type FcActionBasis, type FcActionTarget, type FcAuthorizedOperation, type FcOperationEntry, type FcPublicOperation, type FcResourceParams,
 } from './fc-actions.js';
+export { FC2_OPERATIONS, FC2_OPERATION_PREFIX, fc2ActionFor, fc2Operation, type Fc2AuthorizedOperation, type Fc2ResourceParams } from './fc2-actions.js';

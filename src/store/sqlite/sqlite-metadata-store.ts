@@ -10,6 +10,7 @@ import type { AccessKeyRecord, AccountRecord, AsyncInvokeConfigRecord, FunctionR
 import { migrate } from './migrate.js';
 import { createSqliteRamStore } from './sqlite-ram-store.js';
 import { createSqliteLayerStore } from './sqlite-layer-store.js';
+import { createSqliteFc2Store } from './sqlite-fc2-store.js';
 import type { SecretBox } from '../secret-box.js';
 
 interface FunctionRow {
@@ -182,6 +183,7 @@ export function createSqliteMetadataStore(file: string, options: { secretBox?: S
   return {
     ...createSqliteRamStore(db, { seal, open: (v) => (box ? box.open(v) : v) }),
     ...createSqliteLayerStore(db),
+    ...createSqliteFc2Store(db),
     createAccount(a: AccountRecord) {
       stmt.insertAccount.run(a.accountId, a.createdTime);
     },
