@@ -17,6 +17,8 @@ import { invokeRoutes } from './routes/invoke-routes.js';
 import { asyncTaskRoutes } from './routes/async-task-routes.js';
 import type { QueueCounts } from '../store/queue.js';
 import { vpcRoutes } from './routes/vpc-routes.js';
+import { triggerRoutes } from './routes/trigger-routes.js';
+import type { TriggerService } from '../triggers/index.js';
 import { execRoutes, type ExecAuthorizer } from './routes/exec-routes.js';
 import { rpcRoutes, type RequestAuthorizer } from './routes/rpc-routes.js';
 import type { RamOperation, StsService } from '../iam/index.js';
@@ -41,15 +43,18 @@ export { createClientErrorListener } from './client-error.js';
 export { loadTlsMaterial, TLS_MIN_VERSION, type TlsMaterial } from './tls.js';
 export { renderError } from './errors.js';
 export { encodeLogTail } from './routes/invoke-routes.js';
+export type { HttpTriggerHook, HttpTriggerReply, HttpTriggerRequest } from './http-trigger-hook.js';
 
 /** The route table of every operation openfc serves. */
 export function createRouter(deps: {
   functions: FunctionService; invoke: InvokeService; asyncInvoker: AsyncInvoker; asyncTasks: AsyncTaskService; asyncCounts: () => Promise<QueueCounts>; vpcs: VpcService; scheduler: Scheduler; concurrency: ConcurrencyConfigService; asyncConfigs: AsyncConfigService; provision: ProvisionService; metrics: Metrics; sandbox: { name: string; isIsolated: boolean };
   codeUrls: CodeUrlSigner; blobs: BlobStore; clock: Clock; config: ResolvedConfig;
   ram: Readonly<Record<string, RamOperation>>; sts: StsService; authorizeRpc: RequestAuthorizer;
+  triggers?: TriggerService;
 }): Router<RouteHandler> {
   const router = new Router<RouteHandler>();
   for (const r of [...functionRoutes(deps.functions, deps.config), ...invokeRoutes(deps.invoke, deps.asyncInvoker, deps.config), ...asyncTaskRoutes(deps.asyncTasks), ...instanceRoutes(deps), ...metricsRoutes(deps), ...concurrencyRoutes(deps.concurrency), ...asyncConfigRoutes(deps.asyncConfigs), ...provisionRoutes(deps.provision), ...vpcRoutes(deps.vpcs), ...codeDownloadRoutes(deps), ...rpcRoutes({ ram: deps.ram, sts: deps.sts, authorize: deps.authorizeRpc })]) router.add(r);
+  if (deps.triggers) for (const r of triggerRoutes(deps.triggers)) router.add(r);
   return router;
 }
 

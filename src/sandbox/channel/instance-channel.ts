@@ -52,6 +52,8 @@ export interface InvokeHeader {
   isLogTail: boolean;
   deadlineMs: number;
   credentials?: Credentials;
+  /** The event is FC's HTTP trigger event (reference §10.4) and a response object is expected (docs/instance-protocol.md). */
+  httpTrigger?: boolean;
 }
 export type InvocationErrorType = 'HandledInvocationError' | 'UnhandledInvocationError';
 export interface InvokeOutcome {
@@ -119,7 +121,7 @@ export class InstanceChannel {
 
   async invoke(header: InvokeHeader, event: Buffer): Promise<InvokeOutcome> {
     // The one frame of the hot path: its header is written out directly rather than through a generic stringify.
-    const json = header.credentials
+    const json = header.credentials || header.httpTrigger
       ? header
       : `{"requestId":${JSON.stringify(header.requestId)},"isLogTail":${header.isLogTail},"deadlineMs":${header.deadlineMs}}`;
     const f = await this.#request(FRAME_KIND.INVOKE, json, event);
