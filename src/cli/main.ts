@@ -13,6 +13,7 @@ import { registerInstanceCommand } from './commands/instance.js';
 import { registerInvokeCommand } from './commands/invoke.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerVpcCommand } from './commands/vpc.js';
+import { registerTriggerCommand } from './commands/trigger.js';
 
 export function buildProgram(): Command {
   const program = new Command('openfc')
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerInstanceCommand(program);
   registerIamCommand(program);
   registerAsyncConfigCommand(program);
+  registerTriggerCommand(program);
   return program;
 }
 
