@@ -7,7 +7,7 @@
  * - an optional `CRON_TZ=<IANA zone> ` (or `TZ=`) prefix: fields are wall-clock time in that zone (default UTC);
  * - `@yearly`, `@monthly`, `@weekly`, `@daily` (`@midnight`), `@hourly`;
  * - `@every <duration>` such as `@every 1m30s` or `@every 2h` (units h, m, s; at least 1s). Its
- *   points are `anchorMs + k × interval`, where the anchor is when the trigger's config last changed,
+ *   points are `anchorMs + k × interval`, where the anchor is when the trigger was last created or updated,
  *   so the points (and the async task ids made from them) are the same after a restart.
  */
 import { invalidArgument } from '../errors/index.js';
