@@ -13,7 +13,11 @@
 import { invalidArgument } from '../errors/index.js';
 
 export type TimerSchedule =
-  | { readonly kind: 'cron'; readonly expression: string; readonly fields: readonly (readonly boolean[])[]; readonly isDayOr: boolean; readonly timeZone: string }
+  | {
+      readonly kind: 'cron'; readonly expression: string; readonly fields: readonly (readonly boolean[])[]; readonly isDayOr: boolean; readonly timeZone: string;
+      /** Reads wall-clock fields in `timeZone`; undefined for UTC, which needs none. */
+      readonly formatter?: Intl.DateTimeFormat;
+    }
   | { readonly kind: 'every'; readonly expression: string; readonly intervalMs: number };
 
 const FIELD_NAMES = ['seconds', 'minutes', 'hours', 'day-of-month', 'month', 'day-of-week'];
@@ -103,7 +107,10 @@ export function parseTimerSchedule(expression: string): TimerSchedule {
   if (texts.length !== 6) throw bad(expression, `it has ${texts.length} fields, not six (seconds come first)`);
   const fields = texts.map((f, i) => parseField(f, i, expression));
   const isStar = (t: string) => t === '*' || t === '?';
-  const schedule: TimerSchedule = { kind: 'cron', expression, fields, isDayOr: !isStar(texts[3]!) && !isStar(texts[5]!), timeZone };
+  const formatter = timeZone === 'UTC'
+    ? undefined
+    : new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', weekday: 'short' });
+  const schedule: TimerSchedule = { kind: 'cron', expression, fields, isDayOr: !isStar(texts[3]!) && !isStar(texts[5]!), timeZone, ...(formatter && { formatter }) };
   if (nextCronPoint(schedule, Date.UTC(2024, 0, 1) - 1) === undefined) throw bad(expression, 'it names no point in time (such as February 30)');
   return schedule;
 }
@@ -117,18 +124,14 @@ interface WallClock {
   weekday: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The wall-clock fields of `ms` in `timeZone`. */
-function wallClock(ms: number, timeZone: string): WallClock {
-  if (timeZone === 'UTC') {
+/** The wall-clock fields of `ms`: UTC without a formatter, else in the formatter's zone. */
+function wallClock(ms: number, formatter: Intl.DateTimeFormat | undefined): WallClock {
+  if (!formatter) {
     const d = new Date(ms);
     return { second: d.getUTCSeconds(), minute: d.getUTCMinutes(), hour: d.getUTCHours(), day: d.getUTCDate(), month: d.getUTCMonth() + 1, weekday: d.getUTCDay() };
   }
-  let f = formatters.get(timeZone);
-  if (!f) formatters.set(timeZone, (f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', weekday: 'short' })));
   const w: Partial<WallClock> = {};
-  for (const p of f.formatToParts(ms)) {
+  for (const p of formatter.formatToParts(ms)) {
     if (p.type === 'weekday') w.weekday = DAYS.indexOf(p.value.toUpperCase());
     else if (p.type === 'second' || p.type === 'minute' || p.type === 'hour' || p.type === 'day' || p.type === 'month') w[p.type] = Number(p.value);
   }
@@ -140,7 +143,7 @@ function nextCronPoint(s: Extract<TimerSchedule, { kind: 'cron' }>, afterMs: num
   let t = Math.floor(afterMs / 1000) * 1000 + 1000;
   const limit = t + SEARCH_HORIZON_MS;
   while (t < limit) {
-    const w = wallClock(t, s.timeZone);
+    const w = wallClock(t, s.formatter);
     const isDay = mon[w.month] && (s.isDayOr ? dom[w.day] || dow[w.weekday] : dom[w.day] && dow[w.weekday]);
     // Skips go to the next whole hour or minute only, so a zone's daylight-saving jump cannot be stepped over.
     if (!isDay || !hour[w.hour]) {
