@@ -6,6 +6,7 @@
  * stored: nothing on a self-hosted platform fires them, and their status says so.
  */
 import { invalidArgument } from '../errors/index.js';
+import { checkCorsConfig } from './cors.js';
 import { parseTimerSchedule } from './timer-schedule.js';
 import type { HttpTriggerConfig, TimerTriggerConfig, TriggerType } from './types.js';
 import { FIRED_TRIGGER_TYPES, STORED_ONLY_TRIGGER_TYPES } from './types.js';
@@ -55,8 +56,8 @@ function checkHttp(c: Record<string, unknown>): HttpTriggerConfig {
   }
   if (c.disableURLInternet !== undefined && typeof c.disableURLInternet !== 'boolean') throw invalidArgument('triggerConfig.disableURLInternet must be true or false');
   if (c.authConfig !== undefined && typeof c.authConfig !== 'string') throw invalidArgument('triggerConfig.authConfig must be a string');
-  if (c.corsConfig !== undefined && (typeof c.corsConfig !== 'object' || c.corsConfig === null || Array.isArray(c.corsConfig))) throw invalidArgument('triggerConfig.corsConfig must be an object');
-  return { authType: authType as HttpTriggerConfig['authType'], methods: [...seen], disableURLInternet: c.disableURLInternet === true };
+  const corsConfig = c.corsConfig === undefined || c.corsConfig === null ? undefined : checkCorsConfig(c.corsConfig);
+  return { authType: authType as HttpTriggerConfig['authType'], methods: [...seen], disableURLInternet: c.disableURLInternet === true, ...(corsConfig && { corsConfig }) };
 }
 
 function checkTimer(c: Record<string, unknown>): TimerTriggerConfig {

@@ -16,6 +16,8 @@
  *   it is kept and listed, and its `status` says that nothing fires it.
  */
 
+import type { CorsConfig } from './cors.js';
+
 /** Trigger types openfc runs. */
 export const FIRED_TRIGGER_TYPES = ['http', 'timer'] as const;
 /** Trigger types openfc accepts and stores, but whose event sources do not exist here. */
@@ -31,6 +33,8 @@ export interface HttpTriggerConfig {
   readonly methods: readonly string[];
   /** Requests on the internet URL (HTTPS listener) get 403. */
   readonly disableURLInternet: boolean;
+  /** Applied by openfc: preflights answered, allowed origins get CORS headers. */
+  readonly corsConfig?: CorsConfig;
 }
 
 export interface TimerTriggerConfig {

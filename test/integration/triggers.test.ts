@@ -176,6 +176,26 @@ describe('triggers', () => {
     assert.equal((await request(`${intranet}/plain`)).status, 200);
   });
 
+  test('a corsConfig answers preflights without invoking and adds CORS headers for allowed origins', async () => {
+    const name = await fn();
+    const origin = 'https://app.example.com';
+    const { intranet } = await httpTrigger(name, { authType: 'anonymous', methods: ['GET', 'POST'], corsConfig: { allowOrigins: [origin], allowHeaders: ['Content-Type'], exposeHeaders: ['X-Path'], maxAge: 60 } });
+    const pre = await request(`${intranet}/fail`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+    assert.equal(pre.status, 204);
+    assert.equal(pre.headers['access-control-allow-origin'], origin);
+    assert.equal(pre.headers['access-control-allow-methods'], 'GET, POST');
+    assert.equal(pre.headers['access-control-max-age'], '60');
+    const real = await request(`${intranet}/x`, { method: 'POST', body: 'hi', headers: { origin, 'content-type': 'text/plain' } });
+    assert.equal(real.status, 200);
+    assert.equal(real.headers['access-control-allow-origin'], origin);
+    assert.equal(real.headers['access-control-expose-headers'], 'X-Path');
+    const foreign = await request(`${intranet}/x`, { method: 'POST', body: 'hi', headers: { origin: 'https://evil.example' } });
+    assert.equal(foreign.status, 200);
+    assert.equal(foreign.headers['access-control-allow-origin'], undefined);
+    const bad = await rejectionOf(create(name, { triggerName: 'cors2', triggerType: 'http', triggerConfig: JSON.stringify({ corsConfig: { maxAge: -5 } }) }));
+    assert.match(bad.message, /corsConfig.maxAge/);
+  });
+
   test('x-fc-invocation-type: Async answers 202 and runs the function through the async invoker', async () => {
     const name = await fn();
     const { intranet } = await httpTrigger(name, { authType: 'anonymous' });
