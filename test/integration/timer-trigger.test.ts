@@ -86,6 +86,7 @@ describe('timer triggers under a fake clock', () => {
       for (const e of fired.slice(1)) assert.equal((await settledTask(platform, client, name, e.eventId)).status, 'Succeeded');
     } finally {
       off();
+      await client.deleteTrigger(name, 'tick');
     }
   });
 
