@@ -54,6 +54,7 @@ describe('HTTP trigger response', () => {
   test('a malformed status code or a header with a line break is refused', () => {
     assert.throws(() => toHttpResponse(Buffer.from('{"statusCode":42}'), undefined), /statusCode/);
     assert.throws(() => toHttpResponse(Buffer.from('{"statusCode":200,"headers":{"x":"a\\r\\nb: c"}}'), undefined), /line break/);
+    assert.throws(() => toHttpResponse(Buffer.from(JSON.stringify({ statusCode: 200, headers: { x: 'caf\u20ac' } })), undefined), /cannot carry/);
   });
 });
 

@@ -118,6 +118,7 @@ export function toHttpResponse(result: Buffer, contentType: string | undefined):
       if (HOP_HEADERS.has(lower) || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) continue;
       const values = (Array.isArray(value) ? value : [value]).filter((v) => v !== undefined && v !== null).map(String);
       if (values.some((v) => /[\r\n]/.test(v))) throw new Error(`the response header '${name}' contains a line break`);
+      if (values.some((v) => /[^\t\x20-\x7e\x80-\xff]/.test(v))) throw new Error(`the response header '${name}' contains a character HTTP headers cannot carry`);
       const prev = headers[lower];
       const merged = prev === undefined ? values : [...(Array.isArray(prev) ? prev : [prev]), ...values];
       headers[lower] = merged.length === 1 ? merged[0]! : merged;
