@@ -109,7 +109,7 @@ export function toHttpResponse(result: Buffer, contentType: string | undefined):
   if (!isResponseObject) return { status: 200, headers: { 'content-type': contentType ?? 'application/octet-stream' }, body: result };
   const r = parsed as { statusCode: unknown; headers?: unknown; body?: unknown; isBase64Encoded?: unknown };
   const status = Number(r.statusCode);
-  if (!Number.isInteger(status) || status < 100 || status > 599) throw new Error(`the response object's statusCode must be an integer from 100 to 599, got ${JSON.stringify(r.statusCode)}`);
+  if (!Number.isInteger(status) || status < 200 || status > 599) throw new Error(`the response object's statusCode must be an integer from 200 to 599, got ${JSON.stringify(r.statusCode)}`);
   const headers: Record<string, string | string[]> = {};
   if (r.headers !== undefined && r.headers !== null) {
     if (typeof r.headers !== 'object' || Array.isArray(r.headers)) throw new Error("the response object's headers must be an object");
