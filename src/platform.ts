@@ -33,6 +33,7 @@ import { loadOrCreateKeyFile, openSecretBox } from './store/secret-box.js';
 import type { MetadataStore } from './store/types.js';
 import { createSystemClock, type Clock } from './time/clock.js';
 import { createVpcService } from './vpc/index.js';
+import { createHttpTriggerHandler, createInvocationRoleCheck, createTimerScheduler, createTriggerService, type TriggerEndpoints } from './triggers/index.js';
 
 export interface Endpoints {
   /** `http://127.0.0.1:<port>`, or undefined when plain HTTP is disabled. */
@@ -164,19 +165,28 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     const asyncInvoker = createAsyncInvoker({ functions: functions.forInvocation(), asyncConfigs, queue, clock, events, config, onEnqueued: () => dispatcher.notify() });
     const asyncTasks = createAsyncTaskService({ queue, functions, clock, events, abortAttempt: (eventId) => dispatcher.abort(eventId) });
     dispatcher.start();
+    let triggerEndpoints: TriggerEndpoints | undefined;
+    const triggers = createTriggerService({ store, functions, clock, endpoints: () => triggerEndpoints });
+    const timers = createTimerScheduler({ store, asyncInvoker, checkRole: createInvocationRoleCheck({ store, authorizer, clock, region: config.region }), clock, events, logger });
+    closers.push(() => timers.close());
+    triggers.onChange((change) => timers.onTriggerChange(change));
+    functions.onChange((change) => {
+      if (change.revision === undefined) timers.onFunctionDeleted(change.accountId, change.functionName);
+    });
+    const httpTriggers = createHttpTriggerHandler({ triggers, invoke, asyncInvoker, authorizer, clock, logger, config });
 
 
     const metrics = createMetrics(events);
     const router = createRouter({
       functions, invoke, asyncInvoker, asyncTasks, asyncCounts: () => queue.counts(), vpcs, scheduler, concurrency, asyncConfigs, provision, metrics, sandbox: driver, codeUrls, blobs, clock, config,
-      ram, sts, authorizeRpc: access.authorizeRpc, layers,
+      ram, sts, authorizeRpc: access.authorizeRpc, layers, triggers,
       fc2: createFc2Service({ store, functions, clock }),
     });
     const signatures = createSignatureVerifier({ threads: config.signatureThreads, logger });
     closers.push(() => signatures.close());
     const authenticator = createAuthenticator({ accounts, sts, nonces: new NonceCache(2 * config.signatureMaxSkewMs), signatures, clock, config });
     const limits = createRequestLimits({ config, clock });
-    const handler = createApiHandler({ router, authenticator, clock, logger, newRequestId, limits, authorizeRoute: access.authorizeRoute, audit: controlPlaneAudit });
+    const handler = createApiHandler({ router, authenticator, clock, logger, newRequestId, limits, authorizeRoute: access.authorizeRoute, audit: controlPlaneAudit, httpTriggers });
     const audit = createAuditLog(path.join(config.dataDir, 'audit', 'exec.log'), clock);
     closers.push(() => audit.close());
     const upgrade = createUpgradeHandler({ router: createUpgradeRouter({ functions, scheduler, audit, clock, logger, authorize: access.authorizeExec }), authenticator, clock, logger, newRequestId, limits });
@@ -194,6 +204,8 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
       https: `https://${httpsHostForClients}:${listeners.httpsPort}`,
       ...(listeners.httpPort >= 0 && { http: `http://${LOOPBACK_HOST}:${listeners.httpPort}` }),
     };
+    triggerEndpoints = endpoints;
+    timers.start();
     writeJson0600(path.join(config.dataDir, 'credentials.json'), {
       accountId: defaultAccount.accountId,
       accessKeyId: defaultAccount.accessKeyId,

@@ -14,6 +14,7 @@ import type { Logger } from '../observability/logger.js';
 import type { RequestIdFactory } from '../observability/request-id.js';
 import type { Clock } from '../time/clock.js';
 import type { Authenticator, Claimant } from './authenticate.js';
+import type { HttpTriggerHook, HttpTriggerReply } from './http-trigger-hook.js';
 import { readBody } from './body.js';
 import type { Reply, RequestContext, RouteHandler } from './context.js';
 import { renderError } from './errors.js';
@@ -32,6 +33,8 @@ export interface ApiHandlerDeps {
   authorizeRoute?: (ctx: RequestContext, action: string) => void;
   /** Records every control-plane change (any signed request but reads and invocations), allowed or refused. */
   audit?: AuditLog;
+  /** HTTP trigger URLs: served by the triggers domain instead of the route table (see api/http-trigger-hook). */
+  httpTriggers?: HttpTriggerHook;
 }
 
 /** Data-plane and read operations, which the control-plane audit leaves out. */
@@ -60,6 +63,13 @@ function send(res: ServerResponse, requestId: string, reply: Reply): void {
   if (reply.status !== 204) headers['content-length'] = String(body ? body.length : 0);
   res.writeHead(reply.status, headers);
   res.end(body);
+}
+
+/** An HTTP trigger's answer: the function's own status and headers (repeated ones kept), plus the request id. */
+function sendTriggerReply(res: ServerResponse, requestId: string, reply: HttpTriggerReply): void {
+  const headers = { ...reply.headers, 'x-fc-request-id': requestId, 'content-length': String(reply.body.length) };
+  res.writeHead(reply.status, headers);
+  res.end(reply.body);
 }
 
 /** Shared by every request without a query string; route handlers only read queries. */
@@ -123,6 +133,24 @@ export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, r
     const qi = url.indexOf('?');
     limits.checkRequestLine(url, qi);
     const rawPath = qi >= 0 ? url.slice(0, qi) : url;
+    if (deps.httpTriggers && rawPath.startsWith(deps.httpTriggers.pathPrefix)) {
+      const triggerReply = await deps.httpTriggers.handle({
+        req, requestId, rawPath, rawQuery: qi >= 0 ? url.slice(qi + 1) : '', nowMs, isInternet: (req.socket as { encrypted?: boolean }).encrypted === true,
+        readBody: async (limitBytes) => (await readBody(req, limitBytes)).bytes,
+        readSignedBody: async (limitBytes) => {
+          const claimant = authenticator.claim(req.headers);
+          const signedBody = await readBody(req, limitBytes);
+          const pending = authenticator.verify(claimant, { method, rawUrl: url, headers: req.headers, body: signedBody.bytes, bodySha256: signedBody.sha256 });
+          if (pending) await pending;
+          return { principal: claimant.principal, body: signedBody.bytes };
+        },
+        onClientGone: (fn) => res.once('close', () => {
+          if (!res.writableFinished) fn();
+        }),
+      });
+      sendTriggerReply(res, requestId, triggerReply);
+      return;
+    }
     const { route, params } = router.match(method, rawPath);
     const claimant: Claimant | undefined = route.isPublic ? undefined : authenticator.claim(req.headers);
     // Checked now, before the body is read; charged only once the signature proves the account sent it.

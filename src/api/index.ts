@@ -18,6 +18,8 @@ import { asyncTaskRoutes } from './routes/async-task-routes.js';
 import type { QueueCounts } from '../store/queue.js';
 import { vpcRoutes } from './routes/vpc-routes.js';
 import { layerRoutes } from './routes/layer-routes.js';
+import { triggerRoutes } from './routes/trigger-routes.js';
+import type { TriggerService } from '../triggers/index.js';
 import { execRoutes, type ExecAuthorizer } from './routes/exec-routes.js';
 import { rpcRoutes, type RequestAuthorizer } from './routes/rpc-routes.js';
 import type { RamOperation, StsService } from '../iam/index.js';
@@ -44,6 +46,7 @@ export { createClientErrorListener } from './client-error.js';
 export { loadTlsMaterial, TLS_MIN_VERSION, type TlsMaterial } from './tls.js';
 export { renderError } from './errors.js';
 export { encodeLogTail } from './routes/invoke-routes.js';
+export type { HttpTriggerHook, HttpTriggerReply, HttpTriggerRequest } from './http-trigger-hook.js';
 
 /** The route table of every operation openfc serves. */
 export function createRouter(deps: {
@@ -54,11 +57,13 @@ export function createRouter(deps: {
   layers?: LayerService;
   /** The FC 2.0 API (`/2016-08-15`); left out when not given. */
   fc2?: Fc2Service;
+  triggers?: TriggerService;
 }): Router<RouteHandler> {
   const router = new Router<RouteHandler>();
   if (deps.layers) for (const r of layerRoutes(deps.layers, deps.config)) router.add(r);
   for (const r of [...functionRoutes(deps.functions, deps.config), ...invokeRoutes(deps.invoke, deps.asyncInvoker, deps.config), ...asyncTaskRoutes(deps.asyncTasks), ...instanceRoutes(deps), ...metricsRoutes(deps), ...concurrencyRoutes(deps.concurrency), ...asyncConfigRoutes(deps.asyncConfigs), ...provisionRoutes(deps.provision), ...vpcRoutes(deps.vpcs), ...codeDownloadRoutes(deps), ...rpcRoutes({ ram: deps.ram, sts: deps.sts, authorize: deps.authorizeRpc })]) router.add(r);
   if (deps.fc2) for (const r of fc2Routes({ fc2: deps.fc2, invoke: deps.invoke, asyncInvoker: deps.asyncInvoker, config: deps.config })) router.add(r);
+  if (deps.triggers) for (const r of triggerRoutes(deps.triggers)) router.add(r);
   return router;
 }
 

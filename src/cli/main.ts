@@ -14,6 +14,7 @@ import { registerInvokeCommand } from './commands/invoke.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerVpcCommand } from './commands/vpc.js';
 import { registerLayerCommand } from './commands/layer.js';
+import { registerTriggerCommand } from './commands/trigger.js';
 
 export function buildProgram(): Command {
   const program = new Command('openfc')
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerInstanceCommand(program);
   registerIamCommand(program);
   registerAsyncConfigCommand(program);
+  registerTriggerCommand(program);
   return program;
 }
 

@@ -27,6 +27,12 @@ export interface EventMap {
   'async:settled': { eventId: string; accountId: string; functionName: string; kind: 'invoke' | 'http-destination'; status: 'Succeeded' | 'Failed' | 'Stopped' | 'Expired' | 'Invalid'; attempts: number; taskId?: string };
   /** A dispatcher lost an attempt (crashed, or took longer than its lease): the event runs again. */
   'lease:expired': { eventId: string };
+  /** A timer trigger's schedule point was handed to the async invoker (`isNew` false: it had been enqueued before). */
+  'trigger:fired': { triggerId: string; accountId: string; functionName: string; triggerName: string; pointMs: number; eventId: string; isNew: boolean };
+  /** Schedule points missed while openfc was down (or stalled) that will not fire: only the newest missed point does. */
+  'trigger:skipped': { triggerId: string; accountId: string; functionName: string; triggerName: string; skippedCount: number; oldestMs: number; newestMs: number };
+  /** A timer point was not fired: its invocationRole may not invoke the function, or the invocation was refused. */
+  'trigger:refused': { triggerId: string; accountId: string; functionName: string; triggerName: string; pointMs: number; code: string; message: string };
 }
 
 export type EventName = keyof EventMap;

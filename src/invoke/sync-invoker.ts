@@ -16,6 +16,8 @@ export interface SyncInvocation {
   readonly event: Buffer;
   readonly isLogTail: boolean;
   readonly onClientGone?: (fn: () => void) => void;
+  /** The event is FC's HTTP trigger event (reference §10.4) and a response object is expected. */
+  readonly httpTrigger?: boolean;
 }
 
 export interface InvokeService {
@@ -34,7 +36,7 @@ export function createInvokeService(deps: { functions: FunctionService; schedule
     async invokeSync(inv) {
       const fn = deps.functions.resolve(inv.accountId, inv.functionName);
       checkQualifier(inv.qualifier);
-      const outcome = await deps.scheduler.invoke(fn, { requestId: inv.requestId, event: inv.event, isLogTail: inv.isLogTail, onClientGone: inv.onClientGone });
+      const outcome = await deps.scheduler.invoke(fn, { requestId: inv.requestId, event: inv.event, isLogTail: inv.isLogTail, onClientGone: inv.onClientGone, ...(inv.httpTrigger && { httpTrigger: true }) });
       return { fn, outcome };
     },
   };

@@ -33,6 +33,8 @@ export interface InvocationRequest {
   readonly isLogTail: boolean;
   /** Registers a callback for the client going away mid-invocation: the instance is then destroyed. */
   readonly onClientGone?: (fn: () => void) => void;
+  /** The event is FC's HTTP trigger event (reference §10.4) and a response object is expected; passed on in the INVOKE header. */
+  readonly httpTrigger?: boolean;
 }
 
 /** What came of an invocation. Function errors are outcomes, not exceptions. */

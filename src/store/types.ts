@@ -15,9 +15,11 @@ import type { Readable } from 'node:stream';
 import type { RamStore } from './ram-types.js';
 import type { LayerStore } from './layer-types.js';
 import type { Fc2ServiceStore } from './fc2-types.js';
+import type { TriggerStore } from './trigger-types.js';
 
 export type * from './ram-types.js';
 export type * from './fc2-types.js';
+export type * from './trigger-types.js';
 
 export interface AccountRecord {
   readonly accountId: string;
@@ -83,7 +85,7 @@ export interface ListPage<T> {
   readonly nextToken?: string;
 }
 
-export interface MetadataStore extends RamStore, LayerStore, Fc2ServiceStore {
+export interface MetadataStore extends RamStore, LayerStore, Fc2ServiceStore, TriggerStore {
   createAccount(account: AccountRecord): void;
   getAccount(accountId: string): AccountRecord | undefined;
   listAccounts(): AccountRecord[];

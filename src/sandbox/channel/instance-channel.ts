@@ -63,7 +63,7 @@ export interface InvokeHeader {
   isLogTail: boolean;
   deadlineMs: number;
   credentials?: Credentials;
-  /** The event is an HTTP trigger's request (§10.4): a custom runtime passes it through to its server as HTTP. */
+  /** The event is FC's HTTP trigger event (reference §10.4) and a response object is expected; a custom runtime passes the request through to its server as HTTP (docs/instance-protocol.md). */
   httpTrigger?: boolean;
 }
 export type InvocationErrorType = 'HandledInvocationError' | 'UnhandledInvocationError';

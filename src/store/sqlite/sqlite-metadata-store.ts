@@ -11,6 +11,7 @@ import { migrate } from './migrate.js';
 import { createSqliteRamStore } from './sqlite-ram-store.js';
 import { createSqliteLayerStore } from './sqlite-layer-store.js';
 import { createSqliteFc2Store } from './sqlite-fc2-store.js';
+import { createSqliteTriggerStore } from './sqlite-trigger-store.js';
 import type { SecretBox } from '../secret-box.js';
 
 interface FunctionRow {
@@ -184,6 +185,7 @@ export function createSqliteMetadataStore(file: string, options: { secretBox?: S
     ...createSqliteRamStore(db, { seal, open: (v) => (box ? box.open(v) : v) }),
     ...createSqliteLayerStore(db),
     ...createSqliteFc2Store(db),
+    ...createSqliteTriggerStore(db),
     createAccount(a: AccountRecord) {
       stmt.insertAccount.run(a.accountId, a.createdTime);
     },
