@@ -12,7 +12,7 @@ import { createAuditLog } from './exec/index.js';
 import { DEFAULT_MEMORY_MB, DISK_SIZES_MB, resolveConfig, type PlatformOptions, type ResolvedConfig } from './config/index.js';
 import { coerceError } from './errors/index.js';
 import { EventBus } from './events/event-bus.js';
-import { createCodeCache, createCodeUrlSigner, createFunctionService, type FunctionService } from './functions/index.js';
+import { createCodeCache, createCodeUrlSigner, createFunctionService, createQualifierResolver, createVersionService, type FunctionService } from './functions/index.js';
 import { createAccountService, createAuthorizer, createRamOperations, createRoleCredentials, createSignatureVerifier, createStsService, NonceCache, type AccountService, type NewAccount } from './iam/index.js';
 import { createPolicyEngine } from './iam/policy/engine.js';
 import { createAccessControl } from './api/access-control.js';
@@ -132,8 +132,10 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     const controlPlaneAudit = createAuditLog(path.join(config.dataDir, 'audit', 'control-plane.log'), clock);
     closers.push(() => controlPlaneAudit.close());
     const functions = createFunctionService({ store, blobs, codeCache, clock, config, codeUrls, isolationWarning: notIsolated, logger, audit: controlPlaneAudit });
+    const versions = createVersionService({ store, functions, clock });
+    const qualifiers = createQualifierResolver({ functions, versions });
     const concurrency = createConcurrencyConfigService({ store, functions, maxInstancesPerAccount: config.maxInstancesPerAccount });
-    const asyncConfigs = createAsyncConfigService({ store, functions, clock, region: config.region });
+    const asyncConfigs = createAsyncConfigService({ store, functions, clock, region: config.region, qualifiers });
     const admission = createAdmission({
       clock, reservations: concurrency.reservations,
       limits: {
@@ -153,21 +155,22 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     const provision = createProvisionService({ store, functions, scheduler, clock, logger, maxInstancesPerAccount: config.maxInstancesPerAccount });
     closers.push(() => provision.close());
     functions.onChange((change) => scheduler.onFunctionChange(change));
+    versions.onVersionDeleted((deleted) => scheduler.onVersionDeleted(deleted));
     provision.start();
-    const invoke = createInvokeService({ functions: functions.forInvocation(), scheduler });
+    const invoke = createInvokeService({ qualifiers, scheduler });
     const queue = createSqliteQueue(path.join(config.dataDir, 'queue.db'));
     closers.push(() => queue.close());
-    const dispatcher = createAsyncDispatcher({ queue, functions, scheduler, asyncConfigs, clock, events, logger, config });
+    const dispatcher = createAsyncDispatcher({ queue, functions, qualifiers, scheduler, asyncConfigs, clock, events, logger, config });
     closers.push(() => dispatcher.close());
-    const asyncInvoker = createAsyncInvoker({ functions: functions.forInvocation(), asyncConfigs, queue, clock, events, config, onEnqueued: () => dispatcher.notify() });
-    const asyncTasks = createAsyncTaskService({ queue, functions, clock, events, abortAttempt: (eventId) => dispatcher.abort(eventId) });
+    const asyncInvoker = createAsyncInvoker({ qualifiers, asyncConfigs, queue, clock, events, config, onEnqueued: () => dispatcher.notify() });
+    const asyncTasks = createAsyncTaskService({ queue, functions, qualifiers, clock, events, abortAttempt: (eventId) => dispatcher.abort(eventId) });
     dispatcher.start();
 
 
     const metrics = createMetrics(events);
     const router = createRouter({
       functions, invoke, asyncInvoker, asyncTasks, asyncCounts: () => queue.counts(), vpcs, scheduler, concurrency, asyncConfigs, provision, metrics, sandbox: driver, codeUrls, blobs, clock, config,
-      ram, sts, authorizeRpc: access.authorizeRpc,
+      ram, sts, authorizeRpc: access.authorizeRpc, versions, qualifiers,
     });
     const signatures = createSignatureVerifier({ threads: config.signatureThreads, logger });
     closers.push(() => signatures.close());

@@ -11,3 +11,6 @@ export {
 export { createCodeCache } from './code-cache.js';
 export { crc64ecma } from './crc64.js';
 export { createZip, extractCodePackage, decodeZipFileBase64 } from './code-package.js';
+export { createVersionService, type VersionService, type VersionView, type AliasView, type VersionDeleted, type ListVersionsQuery, type ListAliasesQuery } from './version-service.js';
+export { createQualifierResolver, versionFunctionRecord, type QualifierResolver, type ResolvedFunction, type AliasPick } from './qualifier-resolver.js';
+export { LATEST, ALIAS_NAME_PATTERN, VERSION_ID_PATTERN, MAX_ADDITIONAL_VERSIONS, pickVersion, validateWeights, validateAliasName, parseVersionId } from './alias-routing.js';

@@ -13,8 +13,10 @@
  */
 import type { Readable } from 'node:stream';
 import type { RamStore } from './ram-types.js';
+import type { VersionStore } from './version-types.js';
 
 export type * from './ram-types.js';
+export type * from './version-types.js';
 
 export interface AccountRecord {
   readonly accountId: string;
@@ -47,6 +49,11 @@ export interface FunctionRecord {
   readonly codeSize: number;
   readonly createdTime: string;
   readonly lastModifiedTime: string;
+  /**
+   * Set when the record is a published version's frozen copy (functions/qualifier-resolver), not
+   * LATEST; the scheduler keeps such instances apart from LATEST's.
+   */
+  readonly versionId?: string;
 }
 
 /** A VPC: an IPv4 block owned by one account; instances of its functions attach to its bridge. */
@@ -80,7 +87,7 @@ export interface ListPage<T> {
   readonly nextToken?: string;
 }
 
-export interface MetadataStore extends RamStore {
+export interface MetadataStore extends RamStore, VersionStore {
   createAccount(account: AccountRecord): void;
   getAccount(accountId: string): AccountRecord | undefined;
   listAccounts(): AccountRecord[];
