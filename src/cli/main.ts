@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { PlatformError } from '../errors/index.js';
 import { registerAccountCommand } from './commands/account.js';
+import { registerAliasCommand } from './commands/alias.js';
 import { registerAsyncConfigCommand } from './commands/async-config.js';
 import { registerDeployCommand } from './commands/deploy.js';
 import { registerFunctionCommand } from './commands/function.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerInstanceCommand(program);
   registerIamCommand(program);
   registerAsyncConfigCommand(program);
+  registerAliasCommand(program);
   return program;
 }
 

@@ -6,11 +6,14 @@
  * function, and isolation between accounts.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { createTestPlatform, type Platform } from '../../src/platform.js';
 import { createFunctionInput, uniqueName, zipBase64 } from '../helpers/functions.js';
 import { $dara, $FC, createFcClient, invoke, rejectionOf, type FCClient } from '../helpers/sdk.js';
+import { OPENFC_BIN, REPO_ROOT } from '../helpers/serve-process.js';
 
 /** Answers with its code's mark and the version the instance was told it serves. */
 const code = (mark: string) => ({
@@ -22,6 +25,22 @@ async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Runs `node bin/openfc.js ...args`; killed (and failed) if it has not exited within a minute. */
+async function openfc(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const proc = spawn(process.execPath, [OPENFC_BIN, ...args], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 60_000);
+  try {
+    const [code] = (await once(proc, 'close')) as [number | null];
+    return { code, stdout, stderr };
   } finally {
     clearTimeout(timer);
   }
@@ -271,6 +290,31 @@ describe('function versions and aliases', () => {
     assert.equal((await rejectionOf(client.getAlias(name, 'prod'))).code, 'AliasNotFound');
     assert.equal((await rejectionOf(run(name, '1'))).code, 'VersionNotFound');
     assert.equal((await publish(name)).versionId, '1', 'a new function starts its own count');
+  });
+
+  test('the CLI publishes and lists versions, manages aliases and invokes with --qualifier', async () => {
+    const name = await createFunction(client, 'one');
+    const keys = ['--endpoint', platform.endpoints.http!, '--access-key-id', platform.defaultAccount.accessKeyId, '--access-key-secret', platform.defaultAccount.accessKeySecret];
+    const cli = async (...args: string[]) => {
+      const r = await openfc([...args, ...keys]);
+      assert.equal(r.code, 0, `openfc ${args.join(' ')}: exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+      return r.stdout;
+    };
+    assert.match(await cli('function', 'publish', name, '--description', 'first'), /^version 1 .*first/);
+    await updateCode(name, 'two');
+    assert.match(await cli('function', 'publish', name), /^version 2 /);
+    assert.deepEqual((JSON.parse(await cli('function', 'versions', name, '--json')) as { versions: { versionId: string }[] }).versions.map((v) => v.versionId), ['2', '1']);
+    assert.match(await cli('alias', 'create', name, 'prod', '--version', '1', '--weight', '2=0.25'), /^prod -> version 1 \(also version 2 0\.25\)/);
+    assert.match(await cli('alias', 'list', name), /^prod -> version 1/);
+    assert.match(await cli('alias', 'update', name, 'prod', '--clear-weights', '--version', '2'), /^prod -> version 2\n/);
+    assert.deepEqual(JSON.parse(await cli('invoke', name, '--qualifier', 'prod')), { mark: 'two', version: '2', qualifier: '2' });
+    assert.deepEqual(JSON.parse(await cli('invoke', name, '--qualifier', '1')), { mark: 'one', version: '1', qualifier: '1' });
+    const refused = await openfc(['function', 'delete-version', name, '2', ...keys]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /VersionInUse: .*alias 'prod'/);
+    assert.match(await cli('alias', 'delete', name, 'prod'), /deleted alias prod/);
+    assert.match(await cli('function', 'delete-version', name, '2'), /deleted version 2/);
+    assert.equal((await client.getAlias(name, 'prod').catch((e: { code: string }) => e)).code, 'AliasNotFound');
   });
 
   test("another account sees none of a function's versions or aliases", async () => {
