@@ -78,8 +78,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     return pool;
   };
   const isCurrent = (inst: Instance) => {
-    // A version never changes: its instances stay current until the version or the function is deleted (then they drain).
-    if (inst.fn.versionId !== undefined) return true;
+    // A version never changes: its instances stay current until the version is deleted (or the function: then they drain).
+    if (inst.fn.versionId !== undefined) return inst.drainReason !== 'version-deleted';
     const latest = latestRevision.get(poolKey(inst.fn.accountId, inst.fn.functionName));
     return latest === undefined || latest === inst.fn.revision;
   };
@@ -379,11 +379,10 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     onVersionDeleted({ accountId, functionName, versionId }) {
       for (const inst of pools.get(poolKey(accountId, functionName)) ?? []) {
         if (inst.fn.versionId !== versionId) continue;
+        // A starting instance is marked too: it stops when its first invocation ends.
+        inst.drainReason = 'version-deleted';
         if (inst.inFlight === 0 && inst.state === 'ready') void stop(inst, 'version-deleted');
-        else if (inst.state === 'ready') {
-          inst.drainReason = 'version-deleted';
-          inst.transition('draining');
-        }
+        else if (inst.state === 'ready') inst.transition('draining');
       }
     },
     setProvisioned: (fn, target, opts) => provisioning.setProvisioned(fn, target, opts),
