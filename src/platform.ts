@@ -12,7 +12,7 @@ import { createAuditLog } from './exec/index.js';
 import { DEFAULT_MEMORY_MB, DISK_SIZES_MB, resolveConfig, type PlatformOptions, type ResolvedConfig } from './config/index.js';
 import { coerceError } from './errors/index.js';
 import { EventBus } from './events/event-bus.js';
-import { createCodeCache, createCodeUrlSigner, createFunctionService, createLayerService, type FunctionService } from './functions/index.js';
+import { createCodeCache, createCodeUrlSigner, createFunctionService, createLayerService, createQualifierResolver, createVersionService, type FunctionService } from './functions/index.js';
 import { createAccountService, createAuthorizer, createRamOperations, createRoleCredentials, createSignatureVerifier, createStsService, NonceCache, type AccountService, type NewAccount } from './iam/index.js';
 import { createPolicyEngine } from './iam/policy/engine.js';
 import { createAccessControl } from './api/access-control.js';
@@ -135,8 +135,10 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     closers.push(() => controlPlaneAudit.close());
     const layers = createLayerService({ store, blobs, codeCache, clock, config, codeUrls, logger, audit: controlPlaneAudit });
     const functions = createFunctionService({ store, blobs, codeCache, clock, config, codeUrls, isolationWarning: notIsolated, logger, audit: controlPlaneAudit, layers });
+    const versions = createVersionService({ store, functions, clock });
+    const qualifiers = createQualifierResolver({ functions, versions });
     const concurrency = createConcurrencyConfigService({ store, functions, maxInstancesPerAccount: config.maxInstancesPerAccount });
-    const asyncConfigs = createAsyncConfigService({ store, functions, clock, region: config.region });
+    const asyncConfigs = createAsyncConfigService({ store, functions, clock, region: config.region, qualifiers });
     const admission = createAdmission({
       clock, reservations: concurrency.reservations,
       limits: {
@@ -156,17 +158,18 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     const provision = createProvisionService({ store, functions, scheduler, clock, logger, maxInstancesPerAccount: config.maxInstancesPerAccount });
     closers.push(() => provision.close());
     functions.onChange((change) => scheduler.onFunctionChange(change));
+    versions.onVersionDeleted((deleted) => scheduler.onVersionDeleted(deleted));
     provision.start();
-    const invoke = createInvokeService({ functions: functions.forInvocation(), scheduler });
+    const invoke = createInvokeService({ qualifiers, scheduler });
     const queue = createSqliteQueue(path.join(config.dataDir, 'queue.db'));
     closers.push(() => queue.close());
-    const dispatcher = createAsyncDispatcher({ queue, functions, scheduler, asyncConfigs, clock, events, logger, config });
+    const dispatcher = createAsyncDispatcher({ queue, functions, qualifiers, scheduler, asyncConfigs, clock, events, logger, config });
     closers.push(() => dispatcher.close());
-    const asyncInvoker = createAsyncInvoker({ functions: functions.forInvocation(), asyncConfigs, queue, clock, events, config, onEnqueued: () => dispatcher.notify() });
-    const asyncTasks = createAsyncTaskService({ queue, functions, clock, events, abortAttempt: (eventId) => dispatcher.abort(eventId) });
+    const asyncInvoker = createAsyncInvoker({ qualifiers, asyncConfigs, queue, clock, events, config, onEnqueued: () => dispatcher.notify() });
+    const asyncTasks = createAsyncTaskService({ queue, functions, qualifiers, clock, events, abortAttempt: (eventId) => dispatcher.abort(eventId) });
     dispatcher.start();
     let triggerEndpoints: TriggerEndpoints | undefined;
-    const triggers = createTriggerService({ store, functions, clock, endpoints: () => triggerEndpoints });
+    const triggers = createTriggerService({ store, functions, qualifiers, clock, endpoints: () => triggerEndpoints });
     const timers = createTimerScheduler({ store, asyncInvoker, checkRole: createInvocationRoleCheck({ store, authorizer, clock, region: config.region }), clock, events, logger });
     closers.push(() => timers.close());
     triggers.onChange((change) => timers.onTriggerChange(change));
@@ -179,7 +182,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     const metrics = createMetrics(events);
     const router = createRouter({
       functions, invoke, asyncInvoker, asyncTasks, asyncCounts: () => queue.counts(), vpcs, scheduler, concurrency, asyncConfigs, provision, metrics, sandbox: driver, codeUrls, blobs, clock, config,
-      ram, sts, authorizeRpc: access.authorizeRpc, layers, triggers,
+      ram, sts, authorizeRpc: access.authorizeRpc, layers, triggers, versions, qualifiers,
       fc2: createFc2Service({ store, functions, clock }),
     });
     const signatures = createSignatureVerifier({ threads: config.signatureThreads, logger });

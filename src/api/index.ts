@@ -1,6 +1,6 @@
 /** @module api — the access service: listeners, authentication, routes and error answers. */
 import type { ResolvedConfig } from '../config/index.js';
-import type { CodeUrlSigner, FunctionService, LayerService } from '../functions/index.js';
+import type { CodeUrlSigner, FunctionService, LayerService, QualifierResolver, VersionService } from '../functions/index.js';
 import type { AsyncConfigService, AsyncInvoker, AsyncTaskService, InvokeService } from '../invoke/index.js';
 import type { BlobStore } from '../store/types.js';
 import type { Clock } from '../time/clock.js';
@@ -20,6 +20,7 @@ import { vpcRoutes } from './routes/vpc-routes.js';
 import { layerRoutes } from './routes/layer-routes.js';
 import { triggerRoutes } from './routes/trigger-routes.js';
 import type { TriggerService } from '../triggers/index.js';
+import { versionRoutes } from './routes/version-routes.js';
 import { execRoutes, type ExecAuthorizer } from './routes/exec-routes.js';
 import { rpcRoutes, type RequestAuthorizer } from './routes/rpc-routes.js';
 import type { RamOperation, StsService } from '../iam/index.js';
@@ -58,10 +59,11 @@ export function createRouter(deps: {
   /** The FC 2.0 API (`/2016-08-15`); left out when not given. */
   fc2?: Fc2Service;
   triggers?: TriggerService;
+  versions: VersionService; qualifiers: QualifierResolver;
 }): Router<RouteHandler> {
   const router = new Router<RouteHandler>();
   if (deps.layers) for (const r of layerRoutes(deps.layers, deps.config)) router.add(r);
-  for (const r of [...functionRoutes(deps.functions, deps.config), ...invokeRoutes(deps.invoke, deps.asyncInvoker, deps.config), ...asyncTaskRoutes(deps.asyncTasks), ...instanceRoutes(deps), ...metricsRoutes(deps), ...concurrencyRoutes(deps.concurrency), ...asyncConfigRoutes(deps.asyncConfigs), ...provisionRoutes(deps.provision), ...vpcRoutes(deps.vpcs), ...codeDownloadRoutes(deps), ...rpcRoutes({ ram: deps.ram, sts: deps.sts, authorize: deps.authorizeRpc })]) router.add(r);
+  for (const r of [...functionRoutes(deps.functions, deps.config, deps.qualifiers), ...invokeRoutes(deps.invoke, deps.asyncInvoker, deps.config), ...asyncTaskRoutes(deps.asyncTasks), ...instanceRoutes(deps), ...metricsRoutes(deps), ...concurrencyRoutes(deps.concurrency), ...asyncConfigRoutes(deps.asyncConfigs), ...provisionRoutes(deps.provision, deps.qualifiers), ...vpcRoutes(deps.vpcs), ...codeDownloadRoutes(deps), ...rpcRoutes({ ram: deps.ram, sts: deps.sts, authorize: deps.authorizeRpc }), ...versionRoutes(deps.versions)]) router.add(r);
   if (deps.fc2) for (const r of fc2Routes({ fc2: deps.fc2, invoke: deps.invoke, asyncInvoker: deps.asyncInvoker, config: deps.config })) router.add(r);
   if (deps.triggers) for (const r of triggerRoutes(deps.triggers)) router.add(r);
   return router;

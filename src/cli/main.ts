@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { PlatformError } from '../errors/index.js';
 import { registerAccountCommand } from './commands/account.js';
+import { registerAliasCommand } from './commands/alias.js';
 import { registerAsyncConfigCommand } from './commands/async-config.js';
 import { registerDeployCommand } from './commands/deploy.js';
 import { registerFunctionCommand } from './commands/function.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerIamCommand(program);
   registerAsyncConfigCommand(program);
   registerTriggerCommand(program);
+  registerAliasCommand(program);
   return program;
 }
 

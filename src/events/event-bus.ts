@@ -5,7 +5,7 @@
  */
 
 /** Why an instance stopped. */
-export type InstanceStopReason = 'idle' | 'timeout' | 'crash' | 'oom' | 'revision-changed' | 'function-deleted' | 'shutdown' | 'start-failed' | 'init-failed' | 'aborted' | 'lifetime';
+export type InstanceStopReason = 'idle' | 'timeout' | 'crash' | 'oom' | 'revision-changed' | 'function-deleted' | 'shutdown' | 'start-failed' | 'init-failed' | 'aborted' | 'lifetime' | 'version-deleted';
 
 export interface EventMap {
   /** `reason`: an invocation found no free slot, or a provision config asked for the instance. */

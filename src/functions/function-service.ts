@@ -52,8 +52,11 @@ export interface FunctionService {
   list(accountId: string, query: ListFunctionsQuery): { functions: FunctionView[]; nextToken?: string };
   update(accountId: string, functionName: string, input: Record<string, unknown>, options?: DeployOptions): Promise<FunctionView>;
   delete(accountId: string, functionName: string): void;
-  /** A signed download URL for the function's code package, valid for `codeUrlTtlMs`. */
-  getCode(accountId: string, functionName: string, endpoint: string): { url: string; checksum: string };
+  /**
+   * A signed download URL for the function's code package, valid for `codeUrlTtlMs`: LATEST's, or
+   * that of `record` (a version's frozen record from the qualifier resolver) when given.
+   */
+  getCode(accountId: string, functionName: string, endpoint: string, record?: FunctionRecord): { url: string; checksum: string };
   /** The stored record, from an in-memory cache kept in step with every change. */
   resolve(accountId: string, functionName: string): FunctionRecord;
   /**
@@ -302,8 +305,8 @@ export function createFunctionService(deps: {
       cache.delete(cacheKey(accountId, functionName));
       announce({ accountId, functionName, revision: undefined });
     },
-    getCode(accountId, functionName, endpoint) {
-      const r = resolve(accountId, validateFunctionName(functionName));
+    getCode(accountId, functionName, endpoint, record) {
+      const r = record ?? resolve(accountId, validateFunctionName(functionName));
       const path = codeUrls.sign({ accountId, blobKey: r.codeBlobKey, expiresAtMs: clock.now() + config.codeUrlTtlMs });
       return { url: endpoint + path, checksum: r.codeChecksum };
     },

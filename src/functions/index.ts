@@ -15,3 +15,6 @@ export { createZip, extractCodePackage, decodeZipFileBase64 } from './code-packa
 export { createLayerService, OFFICIAL_LAYER_ACCOUNT, type LayerService, type LayerView, type ListLayersQuery, type LayerRequestOptions } from './layer-service.js';
 export { formatLayerVersionArn, parseLayerVersionArn, validateLayerName, LAYER_NAME_PATTERN, type LayerVersionRef } from './layer-arn.js';
 export { DEFAULT_CUSTOM_RUNTIME_PORT, resolveCustomRuntime, validateCustomRuntimeConfig, type ResolvedCustomRuntime } from './custom-runtime-config.js';
+export { createVersionService, type VersionService, type VersionView, type AliasView, type VersionDeleted, type ListVersionsQuery, type ListAliasesQuery } from './version-service.js';
+export { createQualifierResolver, versionFunctionRecord, type QualifierResolver, type ResolvedFunction, type AliasPick } from './qualifier-resolver.js';
+export { LATEST, ALIAS_NAME_PATTERN, VERSION_ID_PATTERN, MAX_ADDITIONAL_VERSIONS, pickVersion, validateWeights, validateAliasName, parseVersionId } from './alias-routing.js';

@@ -16,7 +16,7 @@ import { pageLimit, type NamePageQuery } from '../functions/paging.js';
 import type { AsyncInvokeConfigRecord, MetadataStore } from '../store/types.js';
 import type { Clock } from '../time/clock.js';
 import { parseDestination, type Destination } from './destination-arn.js';
-import { checkQualifier } from './sync-invoker.js';
+import type { QualifierResolver } from '../functions/index.js';
 
 /** @default 3 */
 export const DEFAULT_ASYNC_RETRY_ATTEMPTS = 3;
@@ -72,7 +72,8 @@ export interface AsyncConfigService {
   /**
    * What the async queue uses for a (function, qualifier): the stored config or the defaults (also
    * for a function that does not exist). Cached per function, invalidated on put, delete and the
-   * function's deletion. Throws only for a qualifier other than LATEST (no versions or aliases yet).
+   * function's deletion. Never throws: whether the qualifier exists is checked where the event is
+   * accepted (InvokeFunction) and where it runs (the dispatcher resolves it again).
    */
   effective(accountId: string, functionName: string, qualifier: string | null): EffectiveAsyncConfig;
 }
@@ -175,8 +176,12 @@ function pageConfigs(rows: readonly AsyncInvokeConfigRecord[], query: NamePageQu
   return { items, ...(all.length > limit && last && { nextToken: `${last.functionName}/${last.qualifier}` }) };
 }
 
-export function createAsyncConfigService(deps: { store: MetadataStore; functions: FunctionService; clock: Clock; region: string }): AsyncConfigService {
-  const { store, functions, clock, region } = deps;
+export function createAsyncConfigService(deps: {
+  store: MetadataStore; functions: FunctionService; clock: Clock; region: string;
+  /** Checks that the function's qualifier (version or alias) exists, for put, get and delete. */
+  qualifiers: Pick<QualifierResolver, 'check'>;
+}): AsyncConfigService {
+  const { store, functions, clock, region, qualifiers } = deps;
   /** Per account and function: the effective config of each qualifier asked for. */
   const cache = new Map<string, Map<string, EffectiveAsyncConfig>>();
   const cacheKey = (accountId: string, functionName: string) => `${accountId}\u0000${functionName}`;
@@ -184,12 +189,8 @@ export function createAsyncConfigService(deps: { store: MetadataStore; functions
     if (c.revision === undefined) cache.delete(cacheKey(c.accountId, c.functionName));
   });
 
-  /** null, '' and LATEST all mean LATEST; anything else is checked (and refused until versions and aliases exist). */
-  function qualifierOf(qualifier: string | null): string {
-    if (qualifier === null || qualifier === '' || qualifier === LATEST) return LATEST;
-    checkQualifier(qualifier);
-    return qualifier;
-  }
+  /** null, '' and LATEST all mean LATEST; a version or alias must exist (VersionNotFound, AliasNotFound). */
+  const qualifierOf = (accountId: string, functionName: string, qualifier: string | null): string => qualifiers.check(accountId, functionName, qualifier);
 
   const notFound = (functionName: string, qualifier: string) =>
     new PlatformError('AsyncConfigNotFound', `function '${functionName}' has no async invoke config for qualifier '${qualifier}'`);
@@ -229,7 +230,7 @@ export function createAsyncConfigService(deps: { store: MetadataStore; functions
   return {
     put(accountId, functionName, qualifier, input) {
       functions.get(accountId, functionName);
-      const q = qualifierOf(qualifier);
+      const q = qualifierOf(accountId, functionName, qualifier);
       const config = validate(input, accountId, region);
       const now = fcTime(clock.now());
       const record: AsyncInvokeConfigRecord = {
@@ -242,14 +243,14 @@ export function createAsyncConfigService(deps: { store: MetadataStore; functions
     },
     get(accountId, functionName, qualifier) {
       functions.get(accountId, functionName);
-      const q = qualifierOf(qualifier);
+      const q = qualifierOf(accountId, functionName, qualifier);
       const r = store.getAsyncInvokeConfig(accountId, functionName, q);
       if (!r) throw notFound(functionName, q);
       return view(r);
     },
     delete(accountId, functionName, qualifier) {
       functions.get(accountId, functionName);
-      const q = qualifierOf(qualifier);
+      const q = qualifierOf(accountId, functionName, qualifier);
       const isDeleted = store.deleteAsyncInvokeConfig(accountId, functionName, q);
       cache.delete(cacheKey(accountId, functionName));
       if (!isDeleted) throw notFound(functionName, q);
@@ -259,7 +260,7 @@ export function createAsyncConfigService(deps: { store: MetadataStore; functions
       return { configs: page.items.map(view), ...(page.nextToken && { nextToken: page.nextToken }) };
     },
     effective(accountId, functionName, qualifier) {
-      const q = qualifierOf(qualifier);
+      const q = qualifier === null || qualifier === '' ? LATEST : qualifier;
       const key = cacheKey(accountId, functionName);
       let byQualifier = cache.get(key);
       if (!byQualifier) cache.set(key, (byQualifier = new Map()));

@@ -18,6 +18,7 @@ import { createSqliteQueue } from '../store/sqlite/sqlite-queue.js';
 import { FakeClock } from '../time/clock.js';
 import type { EffectiveAsyncConfig } from './async-config.js';
 import { createAsyncDispatcher } from './async-dispatcher.js';
+import { createQualifierResolver } from '../functions/index.js';
 
 /** Lets queued promise continuations (the dispatcher's awaits) run. */
 const tick = async () => {
@@ -48,11 +49,12 @@ function setup(t: { after(fn: () => Promise<void> | void): void }, options: { sc
     },
     functionArn: (a: string, f: string) => `acs:fc:cn-local:${a}:functions/${f}`,
   } as unknown as FunctionService;
+  const qualifiers = createQualifierResolver({ functions, versions: { findVersion: () => undefined, findAlias: () => undefined } });
   const asyncConfigs = {
     effective: (_a: string, functionName: string): EffectiveAsyncConfig => ({ isTask: true, maxRetryAttempts: 3, maxEventAgeMs: 86_400_000, isDedicatedQueue: false, ...options.configs?.[functionName] }),
   };
   const dispatcher = createAsyncDispatcher({
-    queue, functions, scheduler, asyncConfigs, clock, events, logger: createLogger({ level: 'error' }),
+    queue, functions, qualifiers, scheduler, asyncConfigs, clock, events, logger: createLogger({ level: 'error' }),
     config: { ...DEFAULT_CONFIG, asyncDispatchConcurrency: options.concurrency ?? 8, asyncPollIntervalMs: 1000, asyncClaimLeaseMs: 60_000 },
   });
   t.after(async () => {

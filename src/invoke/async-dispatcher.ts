@@ -13,12 +13,17 @@
  * Leases: a claim takes `asyncClaimLeaseMs`; a function whose timeout needs longer gets the lease
  * renewed to timeout + margin before it is invoked, so a lease always outlives its attempt.
  * Expired leases (a crashed or stalled dispatcher) are recovered on every poll.
+ *
+ * Qualifiers: an event keeps the qualifier it was invoked with, and each attempt resolves it again
+ * (functions/qualifier-resolver). A version runs its frozen code on every attempt; an alias runs
+ * the version it points at when the attempt starts, with a fresh weighted pick, as a sync
+ * invocation at that moment would. A version or alias deleted meanwhile settles the event Invalid.
  */
 import { randomUUID } from 'node:crypto';
 import type { ResolvedConfig } from '../config/index.js';
 import { coerceError, isPlatformError, PlatformError } from '../errors/index.js';
 import type { EventBus } from '../events/event-bus.js';
-import type { FunctionService } from '../functions/index.js';
+import type { FunctionService, QualifierResolver } from '../functions/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { Scheduler } from '../scheduler/index.js';
 import type { ClaimedEvent, Queue, Settlement } from '../store/queue.js';
@@ -44,6 +49,8 @@ export interface AsyncDispatcher {
 export interface AsyncDispatcherDeps {
   queue: Queue;
   functions: FunctionService;
+  /** Resolves each attempt's qualifier to the configuration and code it runs. */
+  qualifiers: QualifierResolver;
   scheduler: Scheduler;
   asyncConfigs: Pick<AsyncConfigService, 'effective'>;
   clock: Clock;
@@ -76,6 +83,8 @@ const errorMessageOf = (body: Buffer, errorType: string): string => {
 
 export function createAsyncDispatcher(deps: AsyncDispatcherDeps): AsyncDispatcher {
   const { queue, functions, scheduler, asyncConfigs, clock, events, logger, config } = deps;
+  // As before versions: an accepted event runs even if its runtime became invoke-blocked meanwhile.
+  const { qualifiers } = deps;
   const owner = `dispatcher-${randomUUID()}`;
   const policy = { baseMs: config.asyncBackoffBaseMs, capMs: config.asyncBackoffCapMs };
   const attempts = new Map<string, Attempt>();
@@ -233,9 +242,10 @@ export function createAsyncDispatcher(deps: AsyncDispatcherDeps): AsyncDispatche
     }
     let fn;
     try {
-      fn = functions.resolve(ev.accountId, ev.functionName);
+      fn = qualifiers.resolve(ev.accountId, ev.functionName, ev.qualifier).fn;
     } catch (e: unknown) {
       if (isPlatformError(e, 'FunctionNotFound')) return settle(c, { status: 'Invalid', at: now, errorMessage: `function '${ev.functionName}' no longer exists` });
+      if (e instanceof PlatformError && !e.isRetryable) return settle(c, { status: 'Invalid', at: now, errorMessage: `${e.code}: ${e.message}` });
       throw e;
     }
     const timeoutS = typeof fn.config.timeout === 'number' ? fn.config.timeout : DEFAULT_TIMEOUT_S;

@@ -8,12 +8,11 @@
 import type { ResolvedConfig } from '../config/index.js';
 import { PlatformError, invalidArgument } from '../errors/index.js';
 import type { EventBus } from '../events/event-bus.js';
-import type { FunctionService } from '../functions/index.js';
+import type { QualifierResolver } from '../functions/index.js';
 import type { Queue } from '../store/queue.js';
 import type { Clock } from '../time/clock.js';
 import type { AsyncConfigService } from './async-config.js';
 import { queueKeyFor } from './async-destinations.js';
-import { checkQualifier } from './sync-invoker.js';
 
 /** FC's rule for caller-chosen task ids (reference §7.1). */
 const TASK_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,127}$/;
@@ -34,7 +33,11 @@ export interface AsyncInvoker {
 }
 
 export function createAsyncInvoker(deps: {
-  functions: FunctionService;
+  /**
+   * Checks the qualifier when the event is accepted. The event keeps the qualifier as asked (an
+   * alias stays an alias): the dispatcher resolves it again for each attempt.
+   */
+  qualifiers: QualifierResolver;
   asyncConfigs: Pick<AsyncConfigService, 'effective'>;
   queue: Queue;
   clock: Clock;
@@ -43,21 +46,21 @@ export function createAsyncInvoker(deps: {
   /** Called after each durable enqueue, so the dispatcher looks for work at once. */
   onEnqueued: () => void;
 }): AsyncInvoker {
-  const { functions, asyncConfigs, queue, clock, events, config } = deps;
+  const { asyncConfigs, queue, clock, events, config } = deps;
+  const qualifiers = deps.qualifiers.forInvocation();
   return {
     async invokeAsync(inv) {
-      functions.resolve(inv.accountId, inv.functionName);
-      checkQualifier(inv.qualifier);
+      const qualifier = qualifiers.check(inv.accountId, inv.functionName, inv.qualifier);
       if (inv.event.length > config.maxAsyncPayloadBytes) {
         throw new PlatformError('EntityTooLarge', `payload size exceeds maximum allowed size (${config.maxAsyncPayloadBytes} bytes) for async invocations`);
       }
-      const eff = asyncConfigs.effective(inv.accountId, inv.functionName, inv.qualifier);
+      const eff = asyncConfigs.effective(inv.accountId, inv.functionName, qualifier);
       if (inv.taskId !== undefined && !TASK_ID_PATTERN.test(inv.taskId)) {
         throw invalidArgument(`x-fc-async-task-id '${inv.taskId}' must be 1-128 characters of letters, digits, '_' and '-', starting with a letter or '_'`);
       }
       const taskId = eff.isTask ? (inv.taskId ?? inv.requestId) : undefined;
       const [result] = await queue.enqueue([{
-        eventId: inv.requestId, kind: 'invoke', accountId: inv.accountId, functionName: inv.functionName, qualifier: inv.qualifier || 'LATEST',
+        eventId: inv.requestId, kind: 'invoke', accountId: inv.accountId, functionName: inv.functionName, qualifier,
         ...(taskId !== undefined && { taskId }),
         queueKey: queueKeyFor(inv.accountId, inv.functionName, eff), payload: inv.event, maxRetryAttempts: eff.maxRetryAttempts, maxEventAgeMs: eff.maxEventAgeMs,
         enqueuedAt: clock.now(), destinationDepth: 0,

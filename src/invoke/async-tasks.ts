@@ -8,11 +8,10 @@
  */
 import { PlatformError, invalidArgument } from '../errors/index.js';
 import { pageLimit } from '../functions/paging.js';
-import type { FunctionService } from '../functions/index.js';
+import type { FunctionService, QualifierResolver } from '../functions/index.js';
 import type { AsyncEventRecord, AsyncEventStatus, Queue } from '../store/queue.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Clock } from '../time/clock.js';
-import { checkQualifier } from './sync-invoker.js';
 
 const STATUSES: readonly AsyncEventStatus[] = ['Enqueued', 'Running', 'Retrying', 'Stopping', 'Succeeded', 'Failed', 'Stopped', 'Expired', 'Invalid'];
 
@@ -60,8 +59,12 @@ const epochMs = (name: string, raw: string | undefined): number | undefined => {
   return n;
 };
 
-export function createAsyncTaskService(deps: { queue: Queue; functions: FunctionService; clock: Clock; events: EventBus; abortAttempt: (eventId: string) => boolean }): AsyncTaskService {
-  const { queue, functions, clock, events } = deps;
+export function createAsyncTaskService(deps: {
+  queue: Queue; functions: FunctionService; clock: Clock; events: EventBus; abortAttempt: (eventId: string) => boolean;
+  /** Checks that a `qualifier` parameter names LATEST, a version or an alias of the function. */
+  qualifiers: Pick<QualifierResolver, 'check'>;
+}): AsyncTaskService {
+  const { queue, functions, clock, events, qualifiers } = deps;
 
   function view(r: AsyncEventRecord, withPayload: boolean): AsyncTaskView {
     return {
@@ -81,7 +84,7 @@ export function createAsyncTaskService(deps: { queue: Queue; functions: Function
 
   async function find(accountId: string, functionName: string, taskId: string, qualifier: string | null): Promise<AsyncEventRecord> {
     functions.get(accountId, functionName);
-    checkQualifier(qualifier);
+    qualifiers.check(accountId, functionName, qualifier);
     const task = await queue.getTask(accountId, functionName, taskId);
     if (!task) throw new PlatformError('AsyncTaskNotFound', `async task '${taskId}' of function '${functionName}' does not exist`);
     return task;
@@ -93,7 +96,7 @@ export function createAsyncTaskService(deps: { queue: Queue; functions: Function
     },
     async list(accountId, functionName, q) {
       functions.get(accountId, functionName);
-      checkQualifier(q.qualifier ?? null);
+      qualifiers.check(accountId, functionName, q.qualifier ?? null);
       if (q.status !== undefined && q.status !== '' && !STATUSES.includes(q.status as AsyncEventStatus)) throw invalidArgument(`status must be one of ${STATUSES.join(', ')}`);
       const order = (q.sortOrderByTime ?? 'desc').toLowerCase();
       if (order !== 'asc' && order !== 'desc') throw invalidArgument("sortOrderByTime must be 'asc' or 'desc'");

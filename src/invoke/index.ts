@@ -1,5 +1,5 @@
 /** @module invoke — sync invocation; async enqueue, dispatch (retries, destinations) and async tasks. */
-export { createInvokeService, checkQualifier, type InvokeService, type SyncInvocation } from './sync-invoker.js';
+export { createInvokeService, type InvokeService, type SyncInvocation } from './sync-invoker.js';
 export {
   createAsyncConfigService, DEFAULT_ASYNC_RETRY_ATTEMPTS, MAX_ASYNC_RETRY_ATTEMPTS, DEFAULT_ASYNC_EVENT_AGE_S, MAX_ASYNC_EVENT_AGE_S, MAX_ASYNC_CONCURRENCY,
   type AsyncConfigService, type AsyncConfigView, type EffectiveAsyncConfig,

@@ -1,10 +1,10 @@
 /**
  * @module invoke/sync-invoker
- * Synchronous invocation: resolve the function and qualifier, then hand the event to the
- * scheduler. Sync invocations are never retried and never cached.
+ * Synchronous invocation: resolve the function and qualifier (LATEST, a version, or an alias with
+ * its weighted pick) to the exact configuration and code, then hand the event to the scheduler.
+ * Sync invocations are never retried and never cached.
  */
-import { PlatformError, invalidArgument } from '../errors/index.js';
-import type { FunctionService } from '../functions/function-service.js';
+import type { QualifierResolver } from '../functions/index.js';
 import type { InvocationOutcome, Scheduler } from '../scheduler/index.js';
 import type { FunctionRecord } from '../store/types.js';
 
@@ -21,21 +21,15 @@ export interface SyncInvocation {
 }
 
 export interface InvokeService {
+  /** `fn` is the record that ran: LATEST's, or the frozen record of the version the qualifier resolved to. */
   invokeSync(invocation: SyncInvocation): Promise<{ fn: FunctionRecord; outcome: InvocationOutcome }>;
 }
 
-export function checkQualifier(qualifier: string | null): void {
-  if (qualifier === null || qualifier === '' || qualifier === 'LATEST') return;
-  if (/^\d+$/.test(qualifier)) throw new PlatformError('VersionNotFound', `version '${qualifier}' does not exist`);
-  if (!/^[A-Za-z_][A-Za-z0-9_-]{0,127}$/.test(qualifier)) throw invalidArgument(`qualifier '${qualifier}' is not a version, an alias or LATEST`);
-  throw new PlatformError('AliasNotFound', `alias '${qualifier}' does not exist`);
-}
-
-export function createInvokeService(deps: { functions: FunctionService; scheduler: Scheduler }): InvokeService {
+export function createInvokeService(deps: { qualifiers: QualifierResolver; scheduler: Scheduler }): InvokeService {
+  const qualifiers = deps.qualifiers.forInvocation();
   return {
     async invokeSync(inv) {
-      const fn = deps.functions.resolve(inv.accountId, inv.functionName);
-      checkQualifier(inv.qualifier);
+      const { fn } = qualifiers.resolve(inv.accountId, inv.functionName, inv.qualifier);
       const outcome = await deps.scheduler.invoke(fn, { requestId: inv.requestId, event: inv.event, isLogTail: inv.isLogTail, onClientGone: inv.onClientGone, ...(inv.httpTrigger && { httpTrigger: true }) });
       return { fn, outcome };
     },

@@ -25,6 +25,8 @@ export function buildAssignHeader(input: {
 }): AssignHeader {
   const { fn, instanceId, codeDirInside, region, credentials } = input;
   const cfg = fn.config as FunctionConfig;
+  // The version the instance serves ('LATEST' and version '0' for LATEST, as FC reports it).
+  const qualifier = fn.versionId ?? 'LATEST';
   const init = cfg.instanceLifecycleConfig?.initializer;
   const preStop = cfg.instanceLifecycleConfig?.preStop;
   const preFreeze = cfg.instanceLifecycleConfig?.preFreeze;
@@ -43,8 +45,8 @@ export function buildAssignHeader(input: {
     FC_TIMEOUT: String(cfg.timeout),
     FC_RUNTIME: cfg.runtime,
     FC_INSTANCE_ID: instanceId,
-    FC_FUNCTION_VERSION: 'LATEST',
-    FC_QUALIFIER: 'LATEST',
+    FC_FUNCTION_VERSION: qualifier,
+    FC_QUALIFIER: qualifier,
     ...(init?.handler && { FC_INITIALIZER_HANDLER: init.handler, FC_INITIALIZATION_TIMEOUT: String(init.timeout ?? 3) }),
     ...(credentials && credentialEnv(credentials)),
     ...(custom && { FC_CUSTOM_LISTEN_PORT: String(custom.port), FC_SERVER_PORT: String(custom.port) }),
@@ -63,8 +65,8 @@ export function buildAssignHeader(input: {
       ...(init?.handler && { initializer: init.handler, initializationTimeout: init.timeout ?? 3 }),
       ...(preStop?.handler && { preStop: preStop.handler, preStopTimeout: preStop.timeout ?? 3 }),
       ...(preFreeze?.handler && { preFreeze: preFreeze.handler, preFreezeTimeout: preFreeze.timeout ?? 3 }),
-      qualifier: 'LATEST',
-      versionId: '0',
+      qualifier,
+      versionId: fn.versionId ?? '0',
     },
     initRequestId: input.initRequestId,
     ...(credentials && { credentials }),

@@ -95,6 +95,7 @@ export class Instance {
       accountId: this.fn.accountId,
       functionName: this.fn.functionName,
       revision: this.fn.revision,
+      ...(this.fn.versionId !== undefined && { versionId: this.fn.versionId }),
       state: this.#state,
       isFrozen: this.isFrozen,
       isProvisioned: this.isProvisioned,

@@ -244,3 +244,30 @@ describe('scheduler', () => {
     await scheduler.close();
   });
 });
+
+describe('scheduler: published versions', () => {
+  test("keeps a version's instances apart from LATEST's: UpdateFunction drains LATEST only, deleting the version drains its own", async () => {
+    const { scheduler, events, started, req } = setup();
+    const latest = fnRecord(1);
+    const version = { ...fnRecord(1), versionId: '1' };
+    const onLatest = String((await scheduler.invoke(latest, req('instant'))).body);
+    const onVersion = String((await scheduler.invoke(version, req('instant'))).body);
+    assert.notEqual(onLatest, onVersion, 'same revision, but a version gets its own instance');
+    assert.equal(started.length, 2);
+    assert.deepEqual(scheduler.listInstances().map((i) => i.versionId).sort(), ['1', undefined]);
+
+    const latestStopped = events.next('instance:stopped', (e) => e.reason === 'revision-changed');
+    scheduler.onFunctionChange({ accountId: '1', functionName: 'f', revision: 2 });
+    await latestStopped;
+    assert.equal(String((await scheduler.invoke(version, req('instant'))).body), onVersion, 'the version instance kept serving');
+    assert.equal(started.length, 2);
+
+    const versionInstance = scheduler.listInstances().find((i) => i.versionId === '1')!.instanceId;
+    const versionStopped = events.next('instance:stopped', (e) => e.reason === 'version-deleted');
+    scheduler.onVersionDeleted({ accountId: '1', functionName: 'f', versionId: '2' });
+    scheduler.onVersionDeleted({ accountId: '1', functionName: 'f', versionId: '1' });
+    assert.equal((await versionStopped).instanceId, versionInstance);
+    assert.deepEqual(scheduler.listInstances(), []);
+    await scheduler.close();
+  });
+});

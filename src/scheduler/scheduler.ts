@@ -34,8 +34,10 @@ export interface SchedulerDeps extends Omit<InstanceStarterDeps, 'networkOf'> {
 export interface Scheduler {
   /** Runs one invocation on a slot of the function's current revision. */
   invoke(fn: FunctionRecord, request: InvocationRequest): Promise<InvocationOutcome>;
-  /** Called on every function change: instances of other revisions drain and stop. */
+  /** Called on every function change: LATEST's instances of other revisions drain and stop (a version's keep serving). */
   onFunctionChange(change: { accountId: string; functionName: string; revision: number | undefined }): void;
+  /** Called when a published version is deleted: its instances drain and stop. */
+  onVersionDeleted(deleted: { accountId: string; functionName: string; versionId: string }): void;
   listInstances(filter?: { accountId?: string; functionName?: string }): InstanceInfo[];
   /**
    * Keeps `target` provisioned instances of the function's current revision: starts the missing
@@ -76,6 +78,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     return pool;
   };
   const isCurrent = (inst: Instance) => {
+    // A version never changes: its instances stay current until the version is deleted (or the function: then they drain).
+    if (inst.fn.versionId !== undefined) return inst.drainReason !== 'version-deleted';
     const latest = latestRevision.get(poolKey(inst.fn.accountId, inst.fn.functionName));
     return latest === undefined || latest === inst.fn.revision;
   };
@@ -162,7 +166,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       if (inst.isFrozen || inst.freezing) await thaw(inst, 'stopping').catch(() => undefined);
       const cfg = inst.fn.config as FunctionConfig;
       const preStop = cfg.instanceLifecycleConfig?.preStop;
-      const isGraceful = reason === 'idle' || reason === 'revision-changed' || reason === 'shutdown' || reason === 'function-deleted' || reason === 'lifetime';
+      const isGraceful = reason === 'idle' || reason === 'revision-changed' || reason === 'version-deleted' || reason === 'shutdown' || reason === 'function-deleted' || reason === 'lifetime';
       if (inst.state === 'ready') inst.transition('draining');
       if (isGraceful && preStop?.handler && inst.sandbox && !inst.sandbox.channel.isClosed) {
         const timer = clock.setTimeout(() => inst.sandbox?.channel.close(), (preStop.timeout ?? 3) * 1000);
@@ -189,12 +193,12 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     return task;
   }
 
-  /** The busiest instance of the current revision with a free slot, its slot taken; or none. */
+  /** The busiest instance of the same version (or LATEST) and revision with a free slot, its slot taken; or none. */
   function takeSlot(fn: FunctionRecord): Instance | undefined {
     if (isClosed) throw new PlatformError('ServiceUnavailable', 'openfc is shutting down');
     let best: Instance | undefined;
     for (const inst of poolOf(fn)) {
-      if (inst.fn.revision !== fn.revision || !inst.hasFreeSlot || inst.stopReason) continue;
+      if (inst.fn.revision !== fn.revision || inst.fn.versionId !== fn.versionId || !inst.hasFreeSlot || inst.stopReason) continue;
       if (inst.state !== 'ready' && inst.state !== 'starting') continue;
       if (!best || inst.inFlight > best.inFlight || (inst.inFlight === best.inFlight && inst.state === 'ready' && best.state === 'starting')) best = inst;
     }
@@ -365,12 +369,21 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       const pool = pools.get(key);
       if (!pool) return;
       for (const inst of pool) {
-        if (revision !== undefined && inst.fn.revision === revision) continue;
+        if (revision !== undefined && (inst.fn.revision === revision || inst.fn.versionId !== undefined)) continue;
         const reason = revision === undefined ? 'function-deleted' : 'revision-changed';
         if (inst.inFlight === 0 && inst.state === 'ready') void stop(inst, reason);
         else if (inst.state === 'ready') inst.transition('draining');
       }
       if (revision === undefined && pool.size === 0) pools.delete(key);
+    },
+    onVersionDeleted({ accountId, functionName, versionId }) {
+      for (const inst of pools.get(poolKey(accountId, functionName)) ?? []) {
+        if (inst.fn.versionId !== versionId) continue;
+        // A starting instance is marked too: it stops when its first invocation ends.
+        inst.drainReason = 'version-deleted';
+        if (inst.inFlight === 0 && inst.state === 'ready') void stop(inst, 'version-deleted');
+        else if (inst.state === 'ready') inst.transition('draining');
+      }
     },
     setProvisioned: (fn, target, opts) => provisioning.setProvisioned(fn, target, opts),
     provisionedLoad: (accountId, functionName) => provisioning.provisionedLoad(accountId, functionName),

@@ -7,6 +7,9 @@
  * - **slot**: one of an instance's `instanceConcurrency` places for an invocation.
  * - **pool**: the instances of one function (all revisions); only instances of the current
  *   revision take new invocations.
+ * - **version instance**: an instance of a published version (`fn.versionId` set). An invocation
+ *   takes a slot only on an instance of the same (version, revision), so the pool is in effect one
+ *   per (function, version); UpdateFunction drains only LATEST's instances.
  * - **bin-packing**: a new invocation goes to the busiest instance that still has a free slot, so
  *   load packs together and idle instances can be released.
  * - **draining**: an instance that takes no new invocations and stops once its last one finishes.
@@ -54,6 +57,8 @@ export interface InstanceInfo {
   readonly accountId: string;
   readonly functionName: string;
   readonly revision: number;
+  /** The published version the instance serves; undefined for LATEST. */
+  readonly versionId?: string;
   readonly state: InstanceState;
   /** Frozen by the sandbox (no CPU, timers stopped) while idle. */
   readonly isFrozen: boolean;

@@ -20,6 +20,9 @@ import type { TriggerStore } from './trigger-types.js';
 export type * from './ram-types.js';
 export type * from './fc2-types.js';
 export type * from './trigger-types.js';
+import type { VersionStore } from './version-types.js';
+
+export type * from './version-types.js';
 
 export interface AccountRecord {
   readonly accountId: string;
@@ -52,6 +55,11 @@ export interface FunctionRecord {
   readonly codeSize: number;
   readonly createdTime: string;
   readonly lastModifiedTime: string;
+  /**
+   * Set when the record is a published version's frozen copy (functions/qualifier-resolver), not
+   * LATEST; the scheduler keeps such instances apart from LATEST's.
+   */
+  readonly versionId?: string;
 }
 
 /** A VPC: an IPv4 block owned by one account; instances of its functions attach to its bridge. */
@@ -85,7 +93,7 @@ export interface ListPage<T> {
   readonly nextToken?: string;
 }
 
-export interface MetadataStore extends RamStore, LayerStore, Fc2ServiceStore, TriggerStore {
+export interface MetadataStore extends RamStore, LayerStore, Fc2ServiceStore, TriggerStore, VersionStore {
   createAccount(account: AccountRecord): void;
   getAccount(accountId: string): AccountRecord | undefined;
   listAccounts(): AccountRecord[];

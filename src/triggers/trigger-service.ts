@@ -6,9 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { PlatformError, invalidArgument } from '../errors/index.js';
-import { fcTime, type FunctionService } from '../functions/index.js';
+import { fcTime, type FunctionService, type QualifierResolver } from '../functions/index.js';
 import { pageLimit } from '../functions/paging.js';
-import { checkQualifier } from '../invoke/index.js';
 import type { MetadataStore, TriggerRecord } from '../store/types.js';
 import type { Clock } from '../time/clock.js';
 import { checkTriggerType, normalizeTriggerConfig, parseTimerConfig } from './trigger-config.js';
@@ -63,14 +62,15 @@ function checkDescription(d: string | undefined): string | undefined {
   return d;
 }
 
-function checkTriggerQualifier(q: string | undefined): string | undefined {
-  if (q === undefined || q === '') return q;
-  checkQualifier(q);
-  return q;
-}
 
-export function createTriggerService(deps: { store: MetadataStore; functions: FunctionService; clock: Clock; endpoints: () => TriggerEndpoints | undefined }): TriggerService {
+export function createTriggerService(deps: { store: MetadataStore; functions: FunctionService; qualifiers: QualifierResolver; clock: Clock; endpoints: () => TriggerEndpoints | undefined }): TriggerService {
   const { store, functions, clock } = deps;
+  /** A trigger's qualifier must name LATEST, an existing version or an existing alias of the function. */
+  const checkTriggerQualifier = (accountId: string, functionName: string, q: string | undefined): string | undefined => {
+    if (q === undefined || q === '') return q;
+    deps.qualifiers.check(accountId, functionName, q);
+    return q;
+  };
   const listeners: ((c: TriggerChange) => void)[] = [];
   const announce = (change: TriggerChange) => {
     for (const fn of listeners) fn(change);
@@ -117,7 +117,7 @@ export function createTriggerService(deps: { store: MetadataStore; functions: Fu
       const now = fcTime(clock.now());
       const record: TriggerRecord = {
         accountId, functionName, triggerName, triggerId: randomUUID(), triggerType: type, triggerConfig: normalizeTriggerConfig(type, input.triggerConfig),
-        qualifier: checkTriggerQualifier(optionalString(input, 'qualifier')) || 'LATEST', invocationRole: checkRole(accountId, optionalString(input, 'invocationRole')) ?? '',
+        qualifier: checkTriggerQualifier(accountId, functionName, optionalString(input, 'qualifier')) || 'LATEST', invocationRole: checkRole(accountId, optionalString(input, 'invocationRole')) ?? '',
         sourceArn: optionalString(input, 'sourceArn') ?? '', description: checkDescription(optionalString(input, 'description')) ?? '', createdTime: now, lastModifiedTime: now,
       };
       store.createTrigger(record);
@@ -139,7 +139,7 @@ export function createTriggerService(deps: { store: MetadataStore; functions: Fu
         if (v !== undefined && v !== null && v !== old[immutable]) throw invalidArgument(`${immutable} cannot be changed; delete the trigger and create it again`);
       }
       const config = input.triggerConfig;
-      const qualifier = checkTriggerQualifier(optionalString(input, 'qualifier'));
+      const qualifier = checkTriggerQualifier(accountId, functionName, optionalString(input, 'qualifier'));
       const role = checkRole(accountId, optionalString(input, 'invocationRole'));
       const description = checkDescription(optionalString(input, 'description'));
       const record: TriggerRecord = {

@@ -20,6 +20,7 @@ const Ram = ((m: unknown) => (typeof m === 'function' ? m : (m as { default: unk
 const PARAMS: Record<string, string> = {
   functionName: 'matrix-fn', instanceId: 'c-000000000000000000000000', taskId: 'no-task', vpcId: 'vpc-0000000000000000', qualifier: 'LATEST',
   layerName: 'layer', version: '1', triggerName: 'trig', aliasName: 'alias', domainName: 'example.com', arn: 'acs:fc:cn-local:1:layers/x/versions/1', packageKey: 'x',
+  versionId: '1',
 };
 
 describe('authorization of every operation', () => {

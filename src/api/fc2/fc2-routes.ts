@@ -7,10 +7,10 @@
  */
 import type { ResolvedConfig } from '../../config/index.js';
 import { MAX_CONTROL_BODY_BYTES } from '../../config/index.js';
-import { invalidArgument } from '../../errors/index.js';
+import { PlatformError, invalidArgument } from '../../errors/index.js';
 import type { Fc2ListQuery, Fc2Service } from '../../fc2/index.js';
 import { credentialScanHeaders, type CredentialScanResult } from '../../functions/index.js';
-import { checkQualifier, type AsyncInvoker, type InvokeService } from '../../invoke/index.js';
+import type { AsyncInvoker, InvokeService } from '../../invoke/index.js';
 import type { RequestContext, RouteHandler } from '../context.js';
 import type { Route } from '../router.js';
 import { encodeLogTail } from '../routes/invoke-routes.js';
@@ -70,7 +70,7 @@ export function fc2Routes(deps: { fc2: Fc2Service; invoke: InvokeService; asyncI
       handler: (ctx) => {
         const { serviceName, qualifier } = serviceAndQualifier(ctx);
         const view = fc2.getService(account(ctx), serviceName);
-        checkQualifier(qualifier);
+        checkServiceQualifier(qualifier);
         return { status: 200, json: view };
       },
     },
@@ -98,7 +98,7 @@ export function fc2Routes(deps: { fc2: Fc2Service; invoke: InvokeService; asyncI
       handler: (ctx) => {
         const { serviceName, qualifier } = serviceAndQualifier(ctx);
         const page = fc2.listFunctions(account(ctx), serviceName, listQuery(ctx));
-        checkQualifier(qualifier);
+        checkServiceQualifier(qualifier);
         return { status: 200, json: { functions: page.items, ...(page.nextToken && { nextToken: page.nextToken }) } };
       },
     },
@@ -107,7 +107,7 @@ export function fc2Routes(deps: { fc2: Fc2Service; invoke: InvokeService; asyncI
       handler: (ctx) => {
         const { serviceName, qualifier } = serviceAndQualifier(ctx);
         const view = fc2.getFunction(account(ctx), serviceName, ctx.params.functionName!);
-        checkQualifier(qualifier);
+        checkServiceQualifier(qualifier);
         return { status: 200, json: view };
       },
     },
@@ -131,7 +131,7 @@ export function fc2Routes(deps: { fc2: Fc2Service; invoke: InvokeService; asyncI
       handler: (ctx) => {
         const { serviceName, qualifier } = serviceAndQualifier(ctx);
         const code = fc2.getFunctionCode(account(ctx), serviceName, ctx.params.functionName!, endpointOf(ctx));
-        checkQualifier(qualifier);
+        checkServiceQualifier(qualifier);
         return { status: 200, json: code };
       },
     },
@@ -170,4 +170,15 @@ export function fc2Routes(deps: { fc2: Fc2Service; invoke: InvokeService; asyncI
       },
     },
   ];
+}
+
+/**
+ * FC 2.0 has no versions or aliases in openfc: a service qualifier other than LATEST names
+ * something that does not exist (invocations resolve theirs through the FC 3.0 qualifier resolver).
+ */
+function checkServiceQualifier(qualifier: string | null | undefined): void {
+  if (qualifier === null || qualifier === undefined || qualifier === '' || qualifier === 'LATEST') return;
+  if (/^\d+$/.test(qualifier)) throw new PlatformError('VersionNotFound', `version '${qualifier}' does not exist`);
+  if (!/^[A-Za-z_][A-Za-z0-9_-]{0,127}$/.test(qualifier)) throw invalidArgument(`qualifier '${qualifier}' is not a version, an alias or LATEST`);
+  throw new PlatformError('AliasNotFound', `alias '${qualifier}' does not exist`);
 }

@@ -1,18 +1,18 @@
 /**
  * @module api/routes/function-routes
  * FC 3.0 function operations: CreateFunction, GetFunction, ListFunctions, UpdateFunction,
- * DeleteFunction, GetFunctionCode.
+ * DeleteFunction, GetFunctionCode. GetFunction and GetFunctionCode take a `qualifier`: a version
+ * answers with its frozen configuration and code, an alias with its own version's.
  */
 import type { ResolvedConfig } from '../../config/index.js';
 import { MAX_CONTROL_BODY_BYTES } from '../../config/index.js';
-import { credentialScanHeaders, type CredentialScanResult, type FunctionService } from '../../functions/index.js';
-import { checkQualifier } from '../../invoke/index.js';
+import { credentialScanHeaders, type CredentialScanResult, type FunctionService, type QualifierResolver } from '../../functions/index.js';
 import type { RouteHandler } from '../context.js';
 import type { Route } from '../router.js';
 
 const V3 = '/2023-03-30';
 
-export function functionRoutes(functions: FunctionService, config: ResolvedConfig): Route<RouteHandler>[] {
+export function functionRoutes(functions: FunctionService, config: ResolvedConfig, qualifiers: QualifierResolver): Route<RouteHandler>[] {
   const codeBodyLimit = config.maxCodeZipBase64Bytes + MAX_CONTROL_BODY_BYTES;
   return [
     {
@@ -35,9 +35,9 @@ export function functionRoutes(functions: FunctionService, config: ResolvedConfi
     {
       method: 'GET', pattern: `${V3}/functions/:functionName`, action: 'GetFunction', bodyLimitBytes: MAX_CONTROL_BODY_BYTES,
       handler: (ctx) => {
-        const view = functions.get(ctx.principal.accountId, ctx.params.functionName!);
-        checkQualifier(ctx.query.get('qualifier'));
-        return { status: 200, json: view };
+        functions.get(ctx.principal.accountId, ctx.params.functionName!);
+        const { fn } = qualifiers.resolve(ctx.principal.accountId, ctx.params.functionName!, ctx.query.get('qualifier'), { pick: 'primary' });
+        return { status: 200, json: functions.toView(fn) };
       },
     },
     {
@@ -58,9 +58,9 @@ export function functionRoutes(functions: FunctionService, config: ResolvedConfi
     {
       method: 'GET', pattern: `${V3}/functions/:functionName/code`, action: 'GetFunctionCode', bodyLimitBytes: MAX_CONTROL_BODY_BYTES,
       handler: (ctx) => {
-        const code = functions.getCode(ctx.principal.accountId, ctx.params.functionName!, ctx.endpoint);
-        checkQualifier(ctx.query.get('qualifier'));
-        return { status: 200, json: code };
+        functions.get(ctx.principal.accountId, ctx.params.functionName!);
+        const { fn } = qualifiers.resolve(ctx.principal.accountId, ctx.params.functionName!, ctx.query.get('qualifier'), { pick: 'primary' });
+        return { status: 200, json: functions.getCode(ctx.principal.accountId, ctx.params.functionName!, ctx.endpoint, fn) };
       },
     },
   ];

@@ -4,6 +4,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { addClientOptions, type ClientFlags } from '../client-config.js';
 import { $FC, connect } from '../fc-client.js';
 import { zipDir } from '../zip-dir.js';
+import { registerVersionCommands } from './version.js';
 
 /** Page size used when following nextToken (the API's maximum). */
 const LIST_PAGE_LIMIT = 100;
@@ -248,4 +249,6 @@ export function registerFunctionCommand(program: Command): void {
     await client.deleteFunctionWithOptions(name, {}, runtime());
     process.stdout.write(`deleted function ${name}\n`);
   });
+
+  registerVersionCommands(fn);
 }

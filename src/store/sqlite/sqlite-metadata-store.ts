@@ -12,6 +12,7 @@ import { createSqliteRamStore } from './sqlite-ram-store.js';
 import { createSqliteLayerStore } from './sqlite-layer-store.js';
 import { createSqliteFc2Store } from './sqlite-fc2-store.js';
 import { createSqliteTriggerStore } from './sqlite-trigger-store.js';
+import { createSqliteVersionStore } from './sqlite-version-store.js';
 import type { SecretBox } from '../secret-box.js';
 
 interface FunctionRow {
@@ -186,6 +187,7 @@ export function createSqliteMetadataStore(file: string, options: { secretBox?: S
     ...createSqliteLayerStore(db),
     ...createSqliteFc2Store(db),
     ...createSqliteTriggerStore(db),
+    ...createSqliteVersionStore(db),
     createAccount(a: AccountRecord) {
       stmt.insertAccount.run(a.accountId, a.createdTime);
     },
