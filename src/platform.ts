@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createApiHandler, createAuthenticator, createClientErrorListener, createRequestLimits, createRouter, createUpgradeHandler, createUpgradeRouter, loadTlsMaterial, startListeners, LOOPBACK_HOST, type Listeners } from './api/index.js';
+import { createVpcEndpointListeners } from './api/index.js';
 import { createAuditLog } from './exec/index.js';
 import { DEFAULT_MEMORY_MB, DISK_SIZES_MB, resolveConfig, type PlatformOptions, type ResolvedConfig } from './config/index.js';
 import { coerceError } from './errors/index.js';
@@ -32,6 +33,7 @@ import { loadOrCreateKeyFile, openSecretBox } from './store/secret-box.js';
 import type { MetadataStore } from './store/types.js';
 import { createSystemClock, type Clock } from './time/clock.js';
 import { createVpcService } from './vpc/index.js';
+import { createVpcBindingService } from './vpc/index.js';
 
 export interface Endpoints {
   /** `http://127.0.0.1:<port>`, or undefined when plain HTTP is disabled. */
@@ -127,7 +129,10 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     for (const warning of chosen.warnings) logger.warn(warning);
     const notIsolated = isolationWarning(driver);
     if (notIsolated) logger.warn(`WARNING: ${notIsolated}`);
-    const vpcs = createVpcService({ store, clock, driver, logger, reservedBlocks: instanceLinkBlocks(config.instanceSubnetBase) });
+    const vpcEndpoints = createVpcEndpointListeners({ port: config.vpcEndpointPort, limits: config });
+    closers.push(() => vpcEndpoints.closeAll());
+    const vpcs = createVpcService({ store, clock, driver, logger, reservedBlocks: instanceLinkBlocks(config.instanceSubnetBase), endpoints: vpcEndpoints });
+    const vpcBindings = createVpcBindingService({ store, clock });
     await vpcs.restore();
     const controlPlaneAudit = createAuditLog(path.join(config.dataDir, 'audit', 'control-plane.log'), clock);
     closers.push(() => controlPlaneAudit.close());
@@ -148,6 +153,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
         return { accessKeyId, accessKeySecret, securityToken };
       },
       functionLogs: createFileFunctionLogSink(path.join(config.dataDir, 'logs', 'functions'), { clock }),
+      platformEnvOf: (fn) => vpcs.instanceEnvironmentOf(fn),
     });
     closers.push(() => scheduler.close());
     const provision = createProvisionService({ store, functions, scheduler, clock, logger, maxInstancesPerAccount: config.maxInstancesPerAccount });
@@ -168,6 +174,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     const router = createRouter({
       functions, invoke, asyncInvoker, asyncTasks, asyncCounts: () => queue.counts(), vpcs, scheduler, concurrency, asyncConfigs, provision, metrics, sandbox: driver, codeUrls, blobs, clock, config,
       ram, sts, authorizeRpc: access.authorizeRpc,
+      vpcBindings,
     });
     const signatures = createSignatureVerifier({ threads: config.signatureThreads, logger });
     closers.push(() => signatures.close());
@@ -185,6 +192,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
       onClientError: createClientErrorListener({ clock, logger, newRequestId, limits: config }),
     });
     closers.push(() => listeners.close());
+    vpcEndpoints.serve({ handler, upgrade, admitConnection: (socket) => limits.admitConnection(socket), onClientError: createClientErrorListener({ clock, logger, newRequestId, limits: config }) });
 
     const httpsHostForClients = config.httpsHost === '0.0.0.0' || config.httpsHost === '::' ? LOOPBACK_HOST : config.httpsHost;
     const endpoints: Endpoints = {

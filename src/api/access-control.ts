@@ -11,6 +11,7 @@ import { fcActionFor, fcOperation, placeholders } from '../iam/policy/index.js';
 import type { Clock } from '../time/clock.js';
 import type { RequestContext } from './context.js';
 import { requestConditions } from './request-conditions.js';
+import { sourceVpcOf } from './source-vpc.js';
 import type { ExecAuthorizer } from './routes/exec-routes.js';
 import type { RequestAuthorizer } from './routes/rpc-routes.js';
 
@@ -22,7 +23,7 @@ export interface AccessControl {
 
 export function createAccessControl(deps: { authorizer: Authorizer; clock: Clock; region: string }): AccessControl {
   const { authorizer, clock, region } = deps;
-  const check = (principal: Principal, req: IncomingMessage, action: string, resource: string) => authorizer.check(principal, action, resource, requestConditions(req, clock));
+  const check = (principal: Principal, req: IncomingMessage, action: string, resource: string) => authorizer.check(principal, action, resource, requestConditions(req, clock, sourceVpcOf(req.socket)));
   return {
     authorizeRoute(ctx, operation) {
       if (operation === 'RPC') return;

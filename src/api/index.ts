@@ -27,7 +27,8 @@ import type { Metrics } from '../observability/metrics.js';
 import type { ProvisionService } from '../provision/index.js';
 import type { ConcurrencyConfigService } from '../quotas/index.js';
 import type { Scheduler } from '../scheduler/index.js';
-import type { VpcService } from '../vpc/index.js';
+import type { VpcBindingService, VpcService } from '../vpc/index.js';
+import { vpcBindingRoutes } from './routes/vpc-binding-routes.js';
 
 export { createApiHandler, type ApiHandlerDeps } from './api-handler.js';
 export { createAuthenticator, type Authenticator } from './authenticate.js';
@@ -36,6 +37,8 @@ export type { ExecAuthorizer } from './routes/exec-routes.js';
 export type { RequestAuthorizer } from './routes/rpc-routes.js';
 export { createUpgradeHandler, type UpgradeRoute } from './upgrade-handler.js';
 export { startListeners, LOOPBACK_HOST, type Listeners } from './listeners.js';
+export { sourceVpcOf } from './source-vpc.js';
+export { createVpcEndpointListeners, type VpcEndpointListeners } from './vpc-endpoint-listeners.js';
 export { createRequestLimits, type RequestLimits } from './request-limits.js';
 export { createClientErrorListener } from './client-error.js';
 export { loadTlsMaterial, TLS_MIN_VERSION, type TlsMaterial } from './tls.js';
@@ -47,9 +50,11 @@ export function createRouter(deps: {
   functions: FunctionService; invoke: InvokeService; asyncInvoker: AsyncInvoker; asyncTasks: AsyncTaskService; asyncCounts: () => Promise<QueueCounts>; vpcs: VpcService; scheduler: Scheduler; concurrency: ConcurrencyConfigService; asyncConfigs: AsyncConfigService; provision: ProvisionService; metrics: Metrics; sandbox: { name: string; isIsolated: boolean };
   codeUrls: CodeUrlSigner; blobs: BlobStore; clock: Clock; config: ResolvedConfig;
   ram: Readonly<Record<string, RamOperation>>; sts: StsService; authorizeRpc: RequestAuthorizer;
+  vpcBindings?: VpcBindingService;
 }): Router<RouteHandler> {
   const router = new Router<RouteHandler>();
-  for (const r of [...functionRoutes(deps.functions, deps.config), ...invokeRoutes(deps.invoke, deps.asyncInvoker, deps.config), ...asyncTaskRoutes(deps.asyncTasks), ...instanceRoutes(deps), ...metricsRoutes(deps), ...concurrencyRoutes(deps.concurrency), ...asyncConfigRoutes(deps.asyncConfigs), ...provisionRoutes(deps.provision), ...vpcRoutes(deps.vpcs), ...codeDownloadRoutes(deps), ...rpcRoutes({ ram: deps.ram, sts: deps.sts, authorize: deps.authorizeRpc })]) router.add(r);
+  for (const r of [...functionRoutes(deps.functions, deps.config), ...invokeRoutes(deps.invoke, deps.asyncInvoker, deps.config, deps.vpcBindings), ...asyncTaskRoutes(deps.asyncTasks), ...instanceRoutes(deps), ...metricsRoutes(deps), ...concurrencyRoutes(deps.concurrency), ...asyncConfigRoutes(deps.asyncConfigs), ...provisionRoutes(deps.provision), ...vpcRoutes(deps.vpcs), ...codeDownloadRoutes(deps), ...rpcRoutes({ ram: deps.ram, sts: deps.sts, authorize: deps.authorizeRpc })]) router.add(r);
+  if (deps.vpcBindings) for (const r of vpcBindingRoutes(deps.vpcBindings)) router.add(r);
   return router;
 }
 

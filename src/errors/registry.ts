@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   ProvisionConfigNotFound: { status: 404, isRetryable: false, description: 'The function has no provision config.' },
   ScalingConfigNotFound: { status: 404, isRetryable: false, description: 'The function has no scaling config.' },
   VpcNotFound: { status: 404, isRetryable: false, description: 'The VPC does not exist in this account.' },
+  VpcBindingNotFound: { status: 404, isRetryable: false, description: 'The function has no binding to this VPC.' },
   InstanceNotFound: { status: 404, isRetryable: false, description: 'No running instance of the function has this id.' },
   AsyncConfigNotFound: { status: 404, isRetryable: false, description: 'The function (and qualifier) has no async invoke config.' },
   AsyncTaskNotFound: { status: 404, isRetryable: false, description: 'The function has no async task with this id.' },

@@ -16,6 +16,8 @@ export function buildAssignHeader(input: {
   initRequestId: string;
   /** The execution role's temporary credentials, for a function with a `role`. */
   credentials?: Credentials;
+  /** Variables the platform adds (e.g. OPENFC_API_ENDPOINT for VPC functions); they override the function's own. */
+  platformEnv?: Record<string, string>;
 }): AssignHeader {
   const { fn, instanceId, codeDirInside, region, credentials } = input;
   const cfg = fn.config as FunctionConfig;
@@ -37,6 +39,7 @@ export function buildAssignHeader(input: {
     FC_QUALIFIER: 'LATEST',
     ...(init?.handler && { FC_INITIALIZER_HANDLER: init.handler, FC_INITIALIZATION_TIMEOUT: String(init.timeout ?? 3) }),
     ...(credentials && credentialEnv(credentials)),
+    ...input.platformEnv,
   };
   return {
     instanceId,

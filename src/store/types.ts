@@ -13,8 +13,10 @@
  */
 import type { Readable } from 'node:stream';
 import type { RamStore } from './ram-types.js';
+import type { VpcBindingStore } from './vpc-binding-types.js';
 
 export type * from './ram-types.js';
+export type * from './vpc-binding-types.js';
 
 export interface AccountRecord {
   readonly accountId: string;
@@ -80,7 +82,7 @@ export interface ListPage<T> {
   readonly nextToken?: string;
 }
 
-export interface MetadataStore extends RamStore {
+export interface MetadataStore extends RamStore, VpcBindingStore {
   createAccount(account: AccountRecord): void;
   getAccount(accountId: string): AccountRecord | undefined;
   listAccounts(): AccountRecord[];

@@ -9,6 +9,7 @@ import { PlatformError } from '../../errors/index.js';
 import type { AccessKeyRecord, AccountRecord, AsyncInvokeConfigRecord, FunctionRecord, ListPage, MetadataStore, VpcRecord } from '../types.js';
 import { migrate } from './migrate.js';
 import { createSqliteRamStore } from './sqlite-ram-store.js';
+import { createSqliteVpcBindingStore } from './sqlite-vpc-binding-store.js';
 import type { SecretBox } from '../secret-box.js';
 
 interface FunctionRow {
@@ -180,6 +181,7 @@ export function createSqliteMetadataStore(file: string, options: { secretBox?: S
 
   return {
     ...createSqliteRamStore(db, { seal, open: (v) => (box ? box.open(v) : v) }),
+    ...createSqliteVpcBindingStore(db),
     createAccount(a: AccountRecord) {
       stmt.insertAccount.run(a.accountId, a.createdTime);
     },
