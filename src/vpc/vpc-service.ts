@@ -93,7 +93,10 @@ export function createVpcService(deps: {
   async function view(v: VpcRecord): Promise<VpcView> {
     const c = parseCidr(v.cidrBlock);
     const bridge = driver.vpcs ? await driver.vpcs.ensure(attachmentOf(v)) : undefined;
-    const endpoint = bridge ? await openEndpoint(v, bridge.gatewayIp) : undefined;
+    // A VPC without its endpoint (say, the port is taken on this host) still works as a network; the next read retries.
+    const endpoint = bridge
+      ? await openEndpoint(v, bridge.gatewayIp).catch((e: unknown) => void deps.logger.warn('could not open the openfc endpoint of a VPC', { vpcId: v.vpcId, err: e as Error }))
+      : undefined;
     return {
       vpcId: v.vpcId, vpcName: v.vpcName, cidrBlock: v.cidrBlock, description: v.description, createdTime: v.createdTime,
       gatewayIp: formatIpv4(c.first + 1), serviceAddressRange: `${formatIpv4(c.first + c.size / 2)}-${formatIpv4(c.first + c.size - 2)}`,

@@ -9,7 +9,12 @@
  * host itself (openfc's listeners and anything else bound on the host), to any other instance
  * outside its own VPC, and between VPCs; same-VPC traffic stays on the bridge. The one exception
  * is a VPC's openfc endpoint: the set `vpc_endpoints` holds (bridge, gateway address, port) triples,
- * and only a packet arriving on that bridge for exactly that address and TCP port is accepted.
+ * and only a packet arriving on that bridge for exactly that address and TCP port is accepted;
+ * the same address and port are refused from anywhere else (`vpc_endpoint_sockets`), the host's
+ * own processes and other machines included, so only the VPC's members reach its endpoint.
+ * The input chain rejects only this lease's interfaces (`ofc<lease>x*` links, `ofc<lease>v*`
+ * bridges): another openfc on the same machine guards its own, and does not reject (an accept here
+ * cannot overrule another table's reject) this lease's VPC endpoint traffic.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { PlatformError } from '../../../errors/index.js';
@@ -77,8 +82,6 @@ function runScript(lines: string[]): Promise<void> {
   return runAsync('/bin/sh', ['-c', ['set -e', ...lines].join('\n')]);
 }
 
-/** One `vpc_endpoints` element: packets arriving on the bridge for its gateway address and `port`. */
-const endpointElement = (b: VpcBridge, port: number) => `{ "${b.bridge}" . ${b.gatewayIp} . ${port} }`;
 
 function ipv4(base: string, offset: number): string {
   const n = (base.split('.').reduce((a, b) => a * 256 + Number(b), 0) + offset) >>> 0;
@@ -111,11 +114,14 @@ export function createNetworkManager(options: NetworkOptions): NetworkManager {
 delete table inet ${TABLE}
 table inet ${TABLE} {
   set vpc_endpoints { type ifname . ipv4_addr . inet_service; }
+  set vpc_endpoint_sockets { type ipv4_addr . inet_service; }
   chain vpc_same { }
   chain input {
     type filter hook input priority -10; policy accept;
     iifname . ip daddr . tcp dport @vpc_endpoints accept;
-    iifname "${IFACE_PREFIX}*" reject;
+    ip daddr . tcp dport @vpc_endpoint_sockets reject with tcp reset;
+    iifname "${ifacePrefix}*" reject;
+    iifname "${IFACE_PREFIX}${options.lease}v*" reject;
   }
   chain forward {
     type filter hook forward priority -10; policy accept;
@@ -129,6 +135,9 @@ table inet ${TABLE} {
   const live = new Set<string>();
   const vpcs = new Map<string, Promise<LiveVpc>>();
   const bridges = new Set<string>();
+  /** Adds or deletes a VPC endpoint's elements: accepted from its bridge, refused from anywhere else. */
+  const endpointElements = (verb: 'add' | 'delete', b: VpcBridge, port: number) =>
+    `${verb} element inet ${TABLE} vpc_endpoints { "${b.bridge}" . ${b.gatewayIp} . ${port} }\n${verb} element inet ${TABLE} vpc_endpoint_sockets { ${b.gatewayIp} . ${port} }\n`;
   const bridgeName = (vpc: VpcAttachment) => `${IFACE_PREFIX}${options.lease}v${vpc.bridgeIndex.toString(36)}`;
 
   function createVpc(vpc: VpcAttachment): Promise<LiveVpc> {
@@ -221,14 +230,14 @@ table inet ${TABLE} {
       const v = await p.catch(() => undefined);
       if (!v) return;
       bridges.delete(v.bridge.bridge);
-      for (const port of v.endpointPorts) await runAsync('nft', ['delete', 'element', 'inet', TABLE, 'vpc_endpoints', endpointElement(v.bridge, port)]).catch(() => undefined);
+      for (const port of v.endpointPorts) await runAsync('nft', ['-f', '-'], endpointElements('delete', v.bridge, port)).catch(() => undefined);
       await runAsync('ip', ['link', 'del', v.bridge.bridge]).catch(() => undefined);
     },
     async allowEndpoint(vpc, port) {
       if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`not a TCP port: ${port}`);
       const v = await ensure(vpc);
       if (v.endpointPorts.has(port)) return;
-      await runAsync('nft', ['add', 'element', 'inet', TABLE, 'vpc_endpoints', endpointElement(v.bridge, port)]);
+      await runAsync('nft', ['-f', '-'], endpointElements('add', v.bridge, port));
       v.endpointPorts.add(port);
     },
     close() {
