@@ -10,6 +10,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import RamModule, * as $Ram from '@alicloud/ram20150501';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
@@ -99,6 +100,17 @@ interface CallResult {
 function inNamespace(ns: string, script: string): Promise<string> {
   return new Promise((resolve, reject) =>
     execFile('ip', ['netns', 'exec', ns, process.execPath, '-e', script], { timeout: 10_000 }, (err, out, stderr) => (err ? reject(new Error(`${err.message}: ${stderr}`)) : resolve(out.trim()))),
+  );
+}
+
+const OPENFC_BIN = fileURLToPath(new URL('../../bin/openfc.js', import.meta.url));
+
+/** Runs the real `openfc` binary (bounded: killed after 60 s); resolves to its exit code and output. */
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) =>
+    execFile(process.execPath, [OPENFC_BIN, ...args], { timeout: 60_000, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' } }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+    ),
   );
 }
 
@@ -194,6 +206,23 @@ describe('VPC bindings', () => {
     await a.deleteFunction(fn);
     await deleteVpc(a, v.vpcId);
     await deleteVpc(b, foreign.vpcId);
+  });
+
+  test('openfc vpc bind, bindings and unbind', async () => {
+    const v = await createVpc(a, '10.217.7.0/24');
+    const fn = await deploy(a, 'cli-bound', TARGET);
+    const keys = ['--endpoint', platform.endpoints.http!, '--access-key-id', platform.defaultAccount.accessKeyId, '--access-key-secret', platform.defaultAccount.accessKeySecret];
+    const bound = await cli(['vpc', 'bind', fn, v.vpcId, ...keys]);
+    assert.equal(bound.code, 0, bound.stderr);
+    const listed = await cli(['vpc', 'bindings', fn, '--json', ...keys]);
+    assert.deepEqual(JSON.parse(listed.stdout), { vpcIds: [v.vpcId] });
+    const refused = await cli(['vpc', 'bind', fn, 'vpc-00000000000000000000', ...keys]);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /VpcNotFound/);
+    assert.equal((await cli(['vpc', 'unbind', fn, v.vpcId, ...keys])).code, 0);
+    assert.deepEqual(await bindings(a, fn), []);
+    await a.deleteFunction(fn);
+    await deleteVpc(a, v.vpcId);
   });
 
   describe('through the VPC endpoint (linux driver)', { skip: networkSkip }, () => {
