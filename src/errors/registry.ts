@@ -44,7 +44,7 @@ export const ERROR_CODES = {
   AsyncTaskFinished: { status: 409, isRetryable: false, description: 'The async task has already ended (Succeeded, Failed, Stopped, Expired or Invalid) and cannot be stopped.' },
   EntityAlreadyExists: { status: 409, isRetryable: false, description: 'A RAM user, role or policy with this name already exists in this account.' },
   DeleteConflict: { status: 409, isRetryable: false, description: 'The RAM entity is still in use (a policy attached to a user or role) and cannot be deleted.' },
-  ResourceInUse: { status: 409, isRetryable: false, description: 'The resource is still used (a VPC by functions) and cannot be deleted.' },
+  ResourceInUse: { status: 409, isRetryable: false, description: 'The resource is still used (a VPC by functions or by VPC bindings) and cannot be deleted.' },
   ConcurrentUpdateError: { status: 409, isRetryable: true, description: 'Another update of the same resource happened at the same time.' },
   ResourceThrottled: { status: 429, isRetryable: true, description: 'No instance slot could be had within the wait bound; retry later.' },
   TooManyRequests: { status: 429, isRetryable: true, description: 'Request rate over the per-IP or per-account limit; retry after the Retry-After seconds.' },
