@@ -18,7 +18,8 @@ import { callFc } from '../../src/cli/fc-client.js';
 import { createTestPlatform, type Platform } from '../../src/platform.js';
 import { checkHost } from '../../src/sandbox/index.js';
 import { createFunctionInput, uniqueName } from '../helpers/functions.js';
-import { $FC, createFcClient, invoke, rejectionOf, type FCClient } from '../helpers/sdk.js';
+import { Readable } from 'node:stream';
+import { $dara, $FC, createFcClient, invoke, rejectionOf, type FCClient } from '../helpers/sdk.js';
 
 type Ctor<T> = new (config: $OpenApiUtil.Config) => T;
 const Ram = ((m: unknown) => (typeof m === 'function' ? m : (m as { default: unknown }).default))(RamModule) as Ctor<RamModule.default>;
@@ -298,6 +299,11 @@ describe('VPC bindings', () => {
         assert.equal(e.code, 'AccessDenied', type);
         assert.match(String(e.data?.Message), /only through the openfc endpoint of a bound VPC, not through a public endpoint/);
       }
+      const forged = await rejectionOf(a.invokeFunctionWithOptions(
+        fns.target!, new $FC.InvokeFunctionRequest({ body: Readable.from([Buffer.from('x')]) }),
+        new $FC.InvokeFunctionHeaders({ commonHeaders: { 'x-acs-source-vpc': v1.vpcId, 'x-openfc-source-vpc': v1.vpcId, 'x-forwarded-for': '10.217.1.2' } }), new $dara.RuntimeOptions({}),
+      ));
+      assert.equal(forged.code, 'AccessDenied', 'no header makes a request come from a VPC');
       assert.equal((await run('in2', { call: fns.open, payload: 'from v2' })).body, 'target got from v2', 'a function without bindings answers every VPC');
     });
 
@@ -328,7 +334,7 @@ describe('VPC bindings', () => {
 });
 
 describe('VPC endpoints across a restart (linux driver)', { skip: networkSkip }, () => {
-  test('the endpoint is reopened at start, for the members of the VPC only', async () => {
+  test('the endpoint is reopened at start, for the members of the VPC only; vpcEndpointPort -1 opens none', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openfc-vpc-endpoint-'));
     let member: { ns: string; close(): Promise<void> } | undefined;
     let platform: Platform | undefined;
@@ -345,6 +351,10 @@ describe('VPC endpoints across a restart (linux driver)', { skip: networkSkip },
       assert.match(await inNamespace(member.ns, probeScript(`${again.endpoint}/2023-03-30/functions`)), /^4\d\d$/);
       const fromHost = await fetch(`${again.endpoint}/`, { signal: AbortSignal.timeout(3000) }).then((r) => `status:${r.status}`, () => 'blocked');
       assert.equal(fromHost, 'blocked');
+      await platform.close();
+      platform = await createTestPlatform({ dataDir, vpcEndpointPort: -1 });
+      const disabled = (await callFc(client(), { action: 'GetVpc', method: 'GET', pathname: `/2023-03-30/vpcs/${v.vpcId}` })) as Vpc;
+      assert.equal(disabled.endpoint, undefined, 'vpcEndpointPort -1: no endpoint');
     } finally {
       await member?.close();
       await platform?.close();
