@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createApiHandler, createAuthenticator, createClientErrorListener, createRequestLimits, createRouter, createUpgradeHandler, createUpgradeRouter, loadTlsMaterial, startListeners, LOOPBACK_HOST, type Listeners } from './api/index.js';
+import { createVpcEndpointListeners } from './api/index.js';
 import { createAuditLog } from './exec/index.js';
 import { DEFAULT_MEMORY_MB, DISK_SIZES_MB, resolveConfig, type PlatformOptions, type ResolvedConfig } from './config/index.js';
 import { coerceError } from './errors/index.js';
@@ -34,6 +35,7 @@ import type { MetadataStore } from './store/types.js';
 import { createSystemClock, type Clock } from './time/clock.js';
 import { createVpcService } from './vpc/index.js';
 import { createHttpTriggerHandler, createInvocationRoleCheck, createTimerScheduler, createTriggerService, type TriggerEndpoints } from './triggers/index.js';
+import { createVpcBindingService } from './vpc/index.js';
 
 export interface Endpoints {
   /** `http://127.0.0.1:<port>`, or undefined when plain HTTP is disabled. */
@@ -129,7 +131,10 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     for (const warning of chosen.warnings) logger.warn(warning);
     const notIsolated = isolationWarning(driver);
     if (notIsolated) logger.warn(`WARNING: ${notIsolated}`);
-    const vpcs = createVpcService({ store, clock, driver, logger, reservedBlocks: instanceLinkBlocks(config.instanceSubnetBase) });
+    const vpcEndpoints = createVpcEndpointListeners({ port: config.vpcEndpointPort, limits: config });
+    closers.push(() => vpcEndpoints.closeAll());
+    const vpcs = createVpcService({ store, clock, driver, logger, reservedBlocks: instanceLinkBlocks(config.instanceSubnetBase), endpoints: vpcEndpoints });
+    const vpcBindings = createVpcBindingService({ store, clock });
     await vpcs.restore();
     const controlPlaneAudit = createAuditLog(path.join(config.dataDir, 'audit', 'control-plane.log'), clock);
     closers.push(() => controlPlaneAudit.close());
@@ -153,6 +158,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
         return { accessKeyId, accessKeySecret, securityToken };
       },
       functionLogs: createFileFunctionLogSink(path.join(config.dataDir, 'logs', 'functions'), { clock }),
+      platformEnvOf: (fn) => vpcs.instanceEnvironmentOf(fn),
     });
     closers.push(() => scheduler.close());
     const provision = createProvisionService({ store, functions, scheduler, clock, logger, maxInstancesPerAccount: config.maxInstancesPerAccount });
@@ -182,7 +188,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     const metrics = createMetrics(events);
     const router = createRouter({
       functions, invoke, asyncInvoker, asyncTasks, asyncCounts: () => queue.counts(), vpcs, scheduler, concurrency, asyncConfigs, provision, metrics, sandbox: driver, codeUrls, blobs, clock, config,
-      ram, sts, authorizeRpc: access.authorizeRpc, layers, triggers, versions, qualifiers,
+      ram, sts, authorizeRpc: access.authorizeRpc, layers, triggers, versions, qualifiers, vpcBindings,
       fc2: createFc2Service({ store, functions, clock }),
     });
     const signatures = createSignatureVerifier({ threads: config.signatureThreads, logger });
@@ -201,6 +207,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
       onClientError: createClientErrorListener({ clock, logger, newRequestId, limits: config }),
     });
     closers.push(() => listeners.close());
+    vpcEndpoints.serve({ handler, upgrade, admitConnection: (socket) => limits.admitConnection(socket), onClientError: createClientErrorListener({ clock, logger, newRequestId, limits: config }) });
 
     const httpsHostForClients = config.httpsHost === '0.0.0.0' || config.httpsHost === '::' ? LOOPBACK_HOST : config.httpsHost;
     const endpoints: Endpoints = {

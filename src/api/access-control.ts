@@ -12,6 +12,7 @@ import { FC2_OPERATION_PREFIX, fc2ActionFor, fc2Operation } from '../iam/policy/
 import type { Clock } from '../time/clock.js';
 import type { RequestContext } from './context.js';
 import { requestConditions } from './request-conditions.js';
+import { sourceVpcOf } from './source-vpc.js';
 import type { ExecAuthorizer } from './routes/exec-routes.js';
 import type { RequestAuthorizer } from './routes/rpc-routes.js';
 
@@ -23,7 +24,7 @@ export interface AccessControl {
 
 export function createAccessControl(deps: { authorizer: Authorizer; clock: Clock; region: string }): AccessControl {
   const { authorizer, clock, region } = deps;
-  const check = (principal: Principal, req: IncomingMessage, action: string, resource: string) => authorizer.check(principal, action, resource, requestConditions(req, clock));
+  const check = (principal: Principal, req: IncomingMessage, action: string, resource: string) => authorizer.check(principal, action, resource, requestConditions(req, clock, sourceVpcOf(req.socket)));
   /** FC 2.0 routes: FC 2.0's resource ARNs (iam/policy/fc2-actions); a name the request does not give is '*'. */
   function authorizeFc2(ctx: RequestContext, operation: string): void {
     const entry = fc2Operation(operation);

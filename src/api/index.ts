@@ -31,9 +31,10 @@ import type { Metrics } from '../observability/metrics.js';
 import type { ProvisionService } from '../provision/index.js';
 import type { ConcurrencyConfigService } from '../quotas/index.js';
 import type { Scheduler } from '../scheduler/index.js';
-import type { VpcService } from '../vpc/index.js';
+import type { VpcBindingService, VpcService } from '../vpc/index.js';
 import type { Fc2Service } from '../fc2/index.js';
 import { fc2Routes } from './fc2/index.js';
+import { vpcBindingRoutes } from './routes/vpc-binding-routes.js';
 
 export { createApiHandler, type ApiHandlerDeps } from './api-handler.js';
 export { createAuthenticator, type Authenticator } from './authenticate.js';
@@ -42,6 +43,8 @@ export type { ExecAuthorizer } from './routes/exec-routes.js';
 export type { RequestAuthorizer } from './routes/rpc-routes.js';
 export { createUpgradeHandler, type UpgradeRoute } from './upgrade-handler.js';
 export { startListeners, LOOPBACK_HOST, type Listeners } from './listeners.js';
+export { sourceVpcOf } from './source-vpc.js';
+export { createVpcEndpointListeners, type VpcEndpointListeners } from './vpc-endpoint-listeners.js';
 export { createRequestLimits, type RequestLimits } from './request-limits.js';
 export { createClientErrorListener } from './client-error.js';
 export { loadTlsMaterial, TLS_MIN_VERSION, type TlsMaterial } from './tls.js';
@@ -60,12 +63,14 @@ export function createRouter(deps: {
   fc2?: Fc2Service;
   triggers?: TriggerService;
   versions: VersionService; qualifiers: QualifierResolver;
+  vpcBindings?: VpcBindingService;
 }): Router<RouteHandler> {
   const router = new Router<RouteHandler>();
   if (deps.layers) for (const r of layerRoutes(deps.layers, deps.config)) router.add(r);
-  for (const r of [...functionRoutes(deps.functions, deps.config, deps.qualifiers), ...invokeRoutes(deps.invoke, deps.asyncInvoker, deps.config), ...asyncTaskRoutes(deps.asyncTasks), ...instanceRoutes(deps), ...metricsRoutes(deps), ...concurrencyRoutes(deps.concurrency), ...asyncConfigRoutes(deps.asyncConfigs), ...provisionRoutes(deps.provision, deps.qualifiers), ...vpcRoutes(deps.vpcs), ...codeDownloadRoutes(deps), ...rpcRoutes({ ram: deps.ram, sts: deps.sts, authorize: deps.authorizeRpc }), ...versionRoutes(deps.versions)]) router.add(r);
+  for (const r of [...functionRoutes(deps.functions, deps.config, deps.qualifiers), ...invokeRoutes(deps.invoke, deps.asyncInvoker, deps.config, deps.vpcBindings), ...asyncTaskRoutes(deps.asyncTasks), ...instanceRoutes(deps), ...metricsRoutes(deps), ...concurrencyRoutes(deps.concurrency), ...asyncConfigRoutes(deps.asyncConfigs), ...provisionRoutes(deps.provision, deps.qualifiers), ...vpcRoutes(deps.vpcs), ...codeDownloadRoutes(deps), ...rpcRoutes({ ram: deps.ram, sts: deps.sts, authorize: deps.authorizeRpc }), ...versionRoutes(deps.versions)]) router.add(r);
   if (deps.fc2) for (const r of fc2Routes({ fc2: deps.fc2, invoke: deps.invoke, asyncInvoker: deps.asyncInvoker, config: deps.config })) router.add(r);
   if (deps.triggers) for (const r of triggerRoutes(deps.triggers)) router.add(r);
+  if (deps.vpcBindings) for (const r of vpcBindingRoutes(deps.vpcBindings)) router.add(r);
   return router;
 }
 

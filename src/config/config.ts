@@ -26,6 +26,11 @@ export interface ResolvedConfig {
   httpsHost: string;
   /** Plain-HTTP listener port, always bound to 127.0.0.1; 0 picks a free one, -1 disables it. @default 9000 */
   httpPort: number;
+  /**
+   * Port of the openfc endpoint inside every VPC (plain HTTP on the VPC's gateway address, reachable
+   * only from that VPC's members; linux sandbox only); 0 picks a free port, -1 disables the endpoints. @default 80
+   */
+  vpcEndpointPort: number;
   /** PEM certificate and key for HTTPS; a self-signed ECDSA pair is generated when unset. */
   tlsCertFile?: string;
   tlsKeyFile?: string;
@@ -156,6 +161,7 @@ export const DEFAULT_CONFIG: ResolvedConfig = {
   httpsPort: 9443,
   httpsHost: '0.0.0.0',
   httpPort: 9000,
+  vpcEndpointPort: 80,
   region: 'cn-local',
   sandbox: 'auto',
   idleTimeoutMs: 5 * 60 * 1000,
@@ -213,6 +219,7 @@ export const ENV_VARS: Record<string, keyof ResolvedConfig> = {
   OPENFC_DATA_DIR: 'dataDir',
   OPENFC_PORT: 'httpsPort',
   OPENFC_HTTP_PORT: 'httpPort',
+  OPENFC_VPC_ENDPOINT_PORT: 'vpcEndpointPort',
   OPENFC_REGION: 'region',
   OPENFC_ROOT_ACCESS_KEY_ID: 'rootAccessKeyId',
   OPENFC_ROOT_ACCESS_KEY_SECRET: 'rootAccessKeySecret',
@@ -261,6 +268,7 @@ const NUMERIC_KEYS = new Set<keyof ResolvedConfig>([
   'asyncRetentionMs', 'asyncHttpDestinationTimeoutMs',
   'ipRequestsPerSecond', 'ipRequestBurst', 'accountRequestsPerSecond', 'accountRequestBurst', 'maxConnectionsPerListener', 'maxConnectionsPerIp',
   'headersTimeoutMs', 'requestTimeoutMs', 'keepAliveTimeoutMs', 'maxHeaderBytes', 'maxUrlBytes', 'maxQueryParams',
+  'vpcEndpointPort',
 ]);
 
 /** Settings whose environment variable is `true`/`false` (or `1`/`0`). */
@@ -317,6 +325,7 @@ export function resolveConfig(options: PlatformOptions = {}, env: NodeJS.Process
   }
   checkPort('httpsPort', config.httpsPort, false);
   checkPort('httpPort', config.httpPort, true);
+  checkPort('vpcEndpointPort', config.vpcEndpointPort, true);
   for (const key of ['ipRequestsPerSecond', 'accountRequestsPerSecond'] as const) {
     if (!(Number.isFinite(config[key]) && config[key] >= 0)) throw invalidArgument(`${key} must be zero (no limit) or more, got ${config[key]}`);
   }

@@ -32,6 +32,7 @@ function fakeDriver(opts: { isBroken: boolean }) {
     },
     vpcs: {
       ensure: async () => ({ bridge: 'br', gatewayIp: '10.0.0.1' }),
+      allowEndpoint: async () => undefined,
       async remove(vpc) {
         removedVpcs.push(`${vpc.vpcId} after ${destroyed.length} destroyed`);
       },

@@ -88,6 +88,7 @@ export function withStemCellPool(driver: SandboxDriver, options: StemCellPoolOpt
     ...(driver.vpcs && {
       vpcs: {
         ensure: (vpc) => driver.vpcs!.ensure(vpc),
+        allowEndpoint: (vpc, port) => driver.vpcs!.allowEndpoint(vpc, port),
         // Cells waiting in a VPC hold its addresses: they go before the VPC does.
         async remove(vpc) {
           const doomed: StemCell[] = [];

@@ -137,6 +137,8 @@ export interface SandboxDriver {
   readonly vpcs?: {
     ensure(vpc: VpcAttachment): Promise<{ bridge: string; gatewayIp: string }>;
     remove(vpc: VpcAttachment): Promise<void>;
+    /** Lets the VPC's members (only them) reach TCP `port` on its gateway address: openfc's VPC endpoint. */
+    allowEndpoint(vpc: VpcAttachment, port: number): Promise<void>;
   };
   close(): Promise<void>;
 }

@@ -22,6 +22,8 @@ export function buildAssignHeader(input: {
   credentials?: Credentials;
   /** Custom runtimes: how long the user's server may take to listen. @default 30000 */
   readyTimeoutMs?: number;
+  /** Variables the platform adds (e.g. OPENFC_API_ENDPOINT for VPC functions); they override the function's own. */
+  platformEnv?: Record<string, string>;
 }): AssignHeader {
   const { fn, instanceId, codeDirInside, region, credentials } = input;
   const cfg = fn.config as FunctionConfig;
@@ -50,6 +52,7 @@ export function buildAssignHeader(input: {
     ...(init?.handler && { FC_INITIALIZER_HANDLER: init.handler, FC_INITIALIZATION_TIMEOUT: String(init.timeout ?? 3) }),
     ...(credentials && credentialEnv(credentials)),
     ...(custom && { FC_CUSTOM_LISTEN_PORT: String(custom.port), FC_SERVER_PORT: String(custom.port) }),
+    ...input.platformEnv,
   };
   return {
     instanceId,

@@ -44,6 +44,8 @@ export interface InstanceStarterDeps {
    * throws when the role cannot be assumed. Absent: functions get no credentials.
    */
   roleCredentials?: RoleCredentialSource;
+  /** Environment the platform adds for an instance of `fn` (OPENFC_API_ENDPOINT of its VPC). Absent: none. */
+  platformEnvOf?: (fn: FunctionRecord) => Record<string, string>;
 }
 
 /** Returns `start(inst)`; `onExit` hears of every started sandbox's exit. */
@@ -88,7 +90,7 @@ export function createInstanceStarter(deps: InstanceStarterDeps, onExit: (inst: 
     }, initTimeoutMs);
     try {
       const credentials = cfg.role && deps.roleCredentials ? assumeFor(inst, cfg.role) : undefined;
-      const header = buildAssignHeader({ fn: inst.fn, instanceId: inst.id, codeDirInside: sandbox.codeDirInside, ...(sandbox.optDirInside && { optDirInside: sandbox.optDirInside }), region: config.region, initRequestId, readyTimeoutMs: Math.max(500, initTimeoutMs - 500), ...(credentials && { credentials }) });
+      const header = buildAssignHeader({ fn: inst.fn, instanceId: inst.id, codeDirInside: sandbox.codeDirInside, ...(sandbox.optDirInside && { optDirInside: sandbox.optDirInside }), region: config.region, initRequestId, readyTimeoutMs: Math.max(500, initTimeoutMs - 500), ...(credentials && { credentials }), ...(deps.platformEnvOf && { platformEnv: deps.platformEnvOf(inst.fn) }) });
       inst.env = header.env;
       const outcome = await sandbox.channel.assign(header);
       if (!outcome.ok) throw new InitializationFailedError(outcome.error, outcome.log, inst.id);

@@ -180,6 +180,27 @@ export function runMetadataStoreContract(name: string, create: () => Promise<Met
       assert.equal(store.deleteAsyncInvokeConfig(acct, 'gone', 'LATEST'), false);
     });
 
+    test('keeps VPC bindings per function, finds them by VPC, and drops them with the function', async (t) => {
+      const { store, acct } = await withStore(t);
+      const now = new Date().toISOString();
+      for (const [id, i] of [['vpc-x', 11], ['vpc-y', 12]] as const) store.createVpc({ vpcId: id, accountId: acct, vpcName: id, cidrBlock: `10.9.${i}.0/24`, description: '', bridgeIndex: i, createdTime: now });
+      store.createFunction(fnRecord(acct, 'bound'));
+      store.createFunction(fnRecord(acct, 'also'));
+      assert.equal(store.putVpcBinding(acct, 'bound', 'vpc-y', now), true);
+      assert.equal(store.putVpcBinding(acct, 'bound', 'vpc-x', now), true);
+      assert.equal(store.putVpcBinding(acct, 'bound', 'vpc-x', now), false, 'binding twice is one binding');
+      store.putVpcBinding(acct, 'also', 'vpc-x', now);
+      assert.deepEqual(store.listVpcBindings(acct, 'bound'), ['vpc-x', 'vpc-y']);
+      assert.deepEqual(store.functionsBoundToVpc('vpc-x'), ['also', 'bound']);
+      assert.throws(() => store.deleteVpc('vpc-y'), 'a bound VPC cannot be deleted under its bindings');
+      assert.equal(store.deleteVpcBinding(acct, 'bound', 'vpc-y'), true);
+      assert.equal(store.deleteVpcBinding(acct, 'bound', 'vpc-y'), false);
+      store.deleteFunction(acct, 'bound');
+      assert.deepEqual(store.functionsBoundToVpc('vpc-x'), ['also'], 'deleted with its function');
+      store.createFunction(fnRecord(acct, 'bound'));
+      assert.deepEqual(store.listVpcBindings(acct, 'bound'), [], 'a function made again under the same name starts without bindings');
+    });
+
     test('keeps everything across a reopen', async (t) => {
       const fx = await withStore(t);
       if (!fx.reopen) return t.skip('backend has no persistence');

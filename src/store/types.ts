@@ -16,13 +16,14 @@ import type { RamStore } from './ram-types.js';
 import type { LayerStore } from './layer-types.js';
 import type { Fc2ServiceStore } from './fc2-types.js';
 import type { TriggerStore } from './trigger-types.js';
+import type { VersionStore } from './version-types.js';
+import type { VpcBindingStore } from './vpc-binding-types.js';
 
 export type * from './ram-types.js';
 export type * from './fc2-types.js';
 export type * from './trigger-types.js';
-import type { VersionStore } from './version-types.js';
-
 export type * from './version-types.js';
+export type * from './vpc-binding-types.js';
 
 export interface AccountRecord {
   readonly accountId: string;
@@ -93,7 +94,7 @@ export interface ListPage<T> {
   readonly nextToken?: string;
 }
 
-export interface MetadataStore extends RamStore, LayerStore, Fc2ServiceStore, TriggerStore, VersionStore {
+export interface MetadataStore extends RamStore, LayerStore, Fc2ServiceStore, TriggerStore, VersionStore, VpcBindingStore {
   createAccount(account: AccountRecord): void;
   getAccount(accountId: string): AccountRecord | undefined;
   listAccounts(): AccountRecord[];

@@ -5,6 +5,12 @@
  * attached to its bridge, where they reach each other and the services registered on it, and
  * nothing of other VPCs or accounts. Blocks may not overlap each other (their bridges share the
  * host's routing table) or the addresses openfc and the host reserve.
+ *
+ * Each VPC also has openfc's own endpoint (where the driver has bridges and `vpcEndpointPort` is
+ * not -1): plain HTTP on the gateway address, reachable only from the VPC's members, opened and
+ * closed with the VPC and reopened at restart. Its URL is GetVpc's `endpoint` and the
+ * `OPENFC_API_ENDPOINT` of the VPC's instances. A VPC that functions are bound to (VPC bindings)
+ * cannot be deleted.
  */
 import { randomBytes } from 'node:crypto';
 import { PlatformError, invalidArgument } from '../errors/index.js';
@@ -13,6 +19,7 @@ import type { NetworkSpec, SandboxDriver, VpcAttachment } from '../sandbox/types
 import type { FunctionRecord, MetadataStore, VpcRecord } from '../store/types.js';
 import type { Clock } from '../time/clock.js';
 import { formatIpv4, overlaps, parseCidr, type Cidr } from './cidr.js';
+import type { VpcEndpointHost } from './vpc-endpoint-host.js';
 
 export interface VpcView {
   vpcId: string;
@@ -26,6 +33,8 @@ export interface VpcView {
   serviceAddressRange: string;
   /** The Linux bridge on this node (linux sandbox only): attach a service's veth to it to register the service. */
   bridge?: string;
+  /** openfc's API inside the VPC (`http://<gatewayIp>:<port>`), reachable only from the VPC's members; absent where there is none. */
+  endpoint?: string;
 }
 
 export interface VpcService {
@@ -35,8 +44,12 @@ export interface VpcService {
   delete(accountId: string, vpcId: string): Promise<void>;
   /** The network an instance of `fn` gets: its internet access, and its VPC when vpcConfig names one. */
   networkOf(fn: FunctionRecord): NetworkSpec;
-  /** Re-creates the bridges of every stored VPC (at start). */
+  /** Re-creates the bridges and endpoints of every stored VPC (at start). */
   restore(): Promise<void>;
+  /** The URL of the VPC's openfc endpoint, once it is open. */
+  endpointOf(vpcId: string): string | undefined;
+  /** What the platform adds to the environment of an instance of `fn`: `OPENFC_API_ENDPOINT` for a function in a VPC with an endpoint. */
+  instanceEnvironmentOf(fn: FunctionRecord): Record<string, string>;
 }
 
 const MIN_PREFIX = 16;
@@ -53,8 +66,11 @@ export function createVpcService(deps: {
   logger: Logger;
   /** Blocks openfc uses itself (the instance link range). */
   reservedBlocks: string[];
+  /** Listens for each VPC's openfc endpoint; absent: VPCs have no endpoint. */
+  endpoints?: VpcEndpointHost;
 }): VpcService {
-  const { store, clock, driver } = deps;
+  const { store, clock, driver, endpoints } = deps;
+  const endpointUrls = new Map<string, string>();
   const reserved: Cidr[] = [...RESERVED, ...deps.reservedBlocks].map((c) => parseCidr(c, 'reserved block'));
 
   const owned = (accountId: string, vpcId: string): VpcRecord => {
@@ -64,13 +80,28 @@ export function createVpcService(deps: {
   };
   const attachmentOf = (v: VpcRecord): VpcAttachment => ({ vpcId: v.vpcId, cidrBlock: v.cidrBlock, bridgeIndex: v.bridgeIndex });
 
+  /** Opens the VPC's endpoint on its gateway (idempotent) and the firewall for it; its URL, or undefined without endpoints. */
+  async function openEndpoint(v: VpcRecord, gatewayIp: string): Promise<string | undefined> {
+    if (!driver.vpcs || !endpoints?.isEnabled) return undefined;
+    const port = await endpoints.open(v.vpcId, gatewayIp);
+    await driver.vpcs.allowEndpoint(attachmentOf(v), port);
+    const url = `http://${gatewayIp}:${port}`;
+    endpointUrls.set(v.vpcId, url);
+    return url;
+  }
+
   async function view(v: VpcRecord): Promise<VpcView> {
     const c = parseCidr(v.cidrBlock);
-    const bridge = driver.vpcs ? (await driver.vpcs.ensure(attachmentOf(v))).bridge : undefined;
+    const bridge = driver.vpcs ? await driver.vpcs.ensure(attachmentOf(v)) : undefined;
+    // A VPC without its endpoint (say, the port is taken on this host) still works as a network; the next read retries.
+    const endpoint = bridge
+      ? await openEndpoint(v, bridge.gatewayIp).catch((e: unknown) => void deps.logger.warn('could not open the openfc endpoint of a VPC', { vpcId: v.vpcId, err: e as Error }))
+      : undefined;
     return {
       vpcId: v.vpcId, vpcName: v.vpcName, cidrBlock: v.cidrBlock, description: v.description, createdTime: v.createdTime,
       gatewayIp: formatIpv4(c.first + 1), serviceAddressRange: `${formatIpv4(c.first + c.size / 2)}-${formatIpv4(c.first + c.size - 2)}`,
-      ...(bridge && { bridge }),
+      ...(bridge && { bridge: bridge.bridge }),
+      ...(endpoint && { endpoint }),
     };
   }
 
@@ -102,6 +133,8 @@ export function createVpcService(deps: {
         return await view(record);
       } catch (e: unknown) {
         store.deleteVpc(vpcId);
+        await endpoints?.close(vpcId);
+        endpointUrls.delete(vpcId);
         throw e;
       }
     },
@@ -115,7 +148,11 @@ export function createVpcService(deps: {
       const v = owned(accountId, vpcId);
       const users = store.functionsInVpc(accountId, vpcId);
       if (users.length > 0) throw new PlatformError('ResourceInUse', `VPC '${vpcId}' is used by the functions ${users.join(', ')}; remove their vpcConfig or delete them first`);
+      const bound = store.functionsBoundToVpc(vpcId);
+      if (bound.length > 0) throw new PlatformError('ResourceInUse', `VPC '${vpcId}' has VPC bindings of the functions ${bound.join(', ')}; delete the bindings (DeleteVpcBinding) first`);
       store.deleteVpc(vpcId);
+      endpointUrls.delete(vpcId);
+      await endpoints?.close(vpcId);
       await driver.vpcs?.remove(attachmentOf(v));
     },
     networkOf(fn) {
@@ -126,8 +163,17 @@ export function createVpcService(deps: {
     async restore() {
       if (!driver.vpcs) return;
       for (const v of store.listVpcs()) {
-        await driver.vpcs.ensure(attachmentOf(v)).catch((e: unknown) => deps.logger.warn('could not create the bridge of a VPC', { vpcId: v.vpcId, err: e as Error }));
+        const bridge = await driver.vpcs.ensure(attachmentOf(v)).catch((e: unknown) => deps.logger.warn('could not create the bridge of a VPC', { vpcId: v.vpcId, err: e as Error }));
+        if (bridge) await openEndpoint(v, bridge.gatewayIp).catch((e: unknown) => deps.logger.warn('could not open the openfc endpoint of a VPC', { vpcId: v.vpcId, err: e as Error }));
       }
+    },
+    endpointOf(vpcId) {
+      return endpointUrls.get(vpcId);
+    },
+    instanceEnvironmentOf(fn): Record<string, string> {
+      const vpcId = (fn.config as { vpcConfig?: { vpcId?: string } }).vpcConfig?.vpcId;
+      const url = vpcId ? endpointUrls.get(vpcId) : undefined;
+      return url ? { OPENFC_API_ENDPOINT: url } : {};
     },
   };
 }

@@ -6,6 +6,8 @@
 import type { ResolvedConfig } from '../../config/index.js';
 import { invalidArgument } from '../../errors/index.js';
 import type { AsyncInvoker, InvokeService } from '../../invoke/index.js';
+import type { VpcBindingService } from '../../vpc/index.js';
+import { sourceVpcOf } from '../source-vpc.js';
 import type { RouteHandler } from '../context.js';
 import type { Route } from '../router.js';
 
@@ -25,11 +27,13 @@ export function encodeLogTail(log: string): string {
 /** `x-fc-invocation-type` values: `Task` (used by FC tooling) is `Async` with task tracking when the config enables it. */
 const ASYNC_TYPES = new Set(['Async', 'Task']);
 
-export function invokeRoutes(invoke: InvokeService, asyncInvoker: AsyncInvoker, config: ResolvedConfig): Route<RouteHandler>[] {
+/** `bindings`: a function with VPC bindings is invoked only through a bound VPC's endpoint (absent: no check). */
+export function invokeRoutes(invoke: InvokeService, asyncInvoker: AsyncInvoker, config: ResolvedConfig, bindings?: Pick<VpcBindingService, 'assertInvocationAllowed'>): Route<RouteHandler>[] {
   return [
     {
       method: 'POST', pattern: '/2023-03-30/functions/:functionName/invocations', action: 'InvokeFunction', bodyLimitBytes: config.maxSyncPayloadBytes,
       handler: async (ctx) => {
+        bindings?.assertInvocationAllowed(ctx.principal.accountId, ctx.params.functionName!, sourceVpcOf(ctx.req.socket));
         const type = ctx.req.headers['x-fc-invocation-type'] ?? 'Sync';
         if (typeof type === 'string' && ASYNC_TYPES.has(type)) {
           const taskHeader = ctx.req.headers['x-fc-async-task-id'];

@@ -11,6 +11,7 @@ interface ServeFlags {
   dataDir?: string;
   port?: string;
   httpPort?: string;
+  vpcEndpointPort?: string;
   host?: string;
   tlsCert?: string;
   tlsKey?: string;
@@ -29,6 +30,7 @@ export function registerServeCommand(program: Command): void {
     .option('--data-dir <dir>', `where openfc keeps its state (env OPENFC_DATA_DIR; default ${DEFAULT_CONFIG.dataDir})`)
     .option('--port <port>', `HTTPS port, 0 for a free one (env OPENFC_PORT; default ${DEFAULT_CONFIG.httpsPort})`)
     .option('--http-port <port>', `plain-HTTP port on 127.0.0.1, 0 for a free one, -1 to disable (env OPENFC_HTTP_PORT; default ${DEFAULT_CONFIG.httpPort})`)
+    .option('--vpc-endpoint-port <port>', `port of the openfc endpoint on each VPC's gateway, 0 for a free one, -1 for none (env OPENFC_VPC_ENDPOINT_PORT; default ${DEFAULT_CONFIG.vpcEndpointPort})`)
     .option('--host <address>', `HTTPS listen address (default ${DEFAULT_CONFIG.httpsHost})`)
     .option('--tls-cert <file>', 'PEM certificate for HTTPS (default: a self-signed ECDSA one in <data-dir>/tls)')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
@@ -42,6 +44,7 @@ export function registerServeCommand(program: Command): void {
         dataDir: flags.dataDir,
         httpsPort: num(flags.port),
         httpPort: num(flags.httpPort),
+        vpcEndpointPort: num(flags.vpcEndpointPort),
         httpsHost: flags.host,
         tlsCertFile: flags.tlsCert,
         tlsKeyFile: flags.tlsKey,

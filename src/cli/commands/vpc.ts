@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { addClientOptions, type ClientFlags } from '../client-config.js';
 import { callFc, connect } from '../fc-client.js';
+import { registerVpcBindingCommands } from './vpc-binding.js';
 
 interface VpcView {
   vpcId: string;
@@ -13,6 +14,7 @@ interface VpcView {
   gatewayIp: string;
   serviceAddressRange: string;
   bridge?: string;
+  endpoint?: string;
   description: string;
   createdTime: string;
 }
@@ -23,7 +25,7 @@ function printVpc(v: VpcView, isJson?: boolean): void {
   if (isJson) return void process.stdout.write(JSON.stringify(v) + '\n');
   process.stdout.write(
     `${v.vpcId}  ${v.vpcName}  ${v.cidrBlock}\n  gateway ${v.gatewayIp}; registered services use ${v.serviceAddressRange}` +
-      `${v.bridge ? `; bridge ${v.bridge}` : ''}\n  created ${v.createdTime}${v.description ? `\n  ${v.description}` : ''}\n`,
+      `${v.bridge ? `; bridge ${v.bridge}` : ''}${v.endpoint ? `\n  openfc endpoint (members only) ${v.endpoint}` : ''}\n  created ${v.createdTime}${v.description ? `\n  ${v.description}` : ''}\n`,
   );
 }
 
@@ -32,7 +34,7 @@ const vpcPath = (id: string) => `/2023-03-30/vpcs/${encodeURIComponent(id)}`;
 export function registerVpcCommand(program: Command): void {
   const vpc = program
     .command('vpc')
-    .description("manage the account's VPCs: address blocks whose functions reach each other and registered services, and nothing of other VPCs");
+    .description("manage the account's VPCs: address blocks whose functions reach each other, registered services and openfc's endpoint, and nothing of other VPCs; and VPC bindings");
   addClientOptions(
     vpc
       .command('create')
@@ -63,4 +65,5 @@ export function registerVpcCommand(program: Command): void {
     await callFc(client, { action: 'DeleteVpc', method: 'DELETE', pathname: vpcPath(id) }, runtime());
     process.stdout.write(`deleted ${id}\n`);
   });
+  registerVpcBindingCommands(vpc);
 }

@@ -13,6 +13,7 @@ import { createSqliteLayerStore } from './sqlite-layer-store.js';
 import { createSqliteFc2Store } from './sqlite-fc2-store.js';
 import { createSqliteTriggerStore } from './sqlite-trigger-store.js';
 import { createSqliteVersionStore } from './sqlite-version-store.js';
+import { createSqliteVpcBindingStore } from './sqlite-vpc-binding-store.js';
 import type { SecretBox } from '../secret-box.js';
 
 interface FunctionRow {
@@ -188,6 +189,7 @@ export function createSqliteMetadataStore(file: string, options: { secretBox?: S
     ...createSqliteFc2Store(db),
     ...createSqliteTriggerStore(db),
     ...createSqliteVersionStore(db),
+    ...createSqliteVpcBindingStore(db),
     createAccount(a: AccountRecord) {
       stmt.insertAccount.run(a.accountId, a.createdTime);
     },

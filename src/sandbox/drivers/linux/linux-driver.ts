@@ -239,6 +239,7 @@ export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
       vpcs: {
         ensure: (vpc: VpcAttachment) => network!.ensureVpc(vpc),
         remove: (vpc: VpcAttachment) => network!.removeVpc(vpc),
+        allowEndpoint: (vpc: VpcAttachment, port: number) => network!.allowEndpoint(vpc, port),
       },
     }),
     async start(spec) {

@@ -7,7 +7,14 @@
  * of the CIDR; it gets a default route only when it also has internet access. Every veth is
  * shaped to the instance's bandwidth. nftables rules drop every packet from an instance to the
  * host itself (openfc's listeners and anything else bound on the host), to any other instance
- * outside its own VPC, and between VPCs; same-VPC traffic stays on the bridge.
+ * outside its own VPC, and between VPCs; same-VPC traffic stays on the bridge. The one exception
+ * is a VPC's openfc endpoint: the set `vpc_endpoints` holds (bridge, gateway address, port) triples,
+ * and only a packet arriving on that bridge for exactly that address and TCP port is accepted;
+ * the same address and port are refused from anywhere else (`vpc_endpoint_sockets`), the host's
+ * own processes and other machines included, so only the VPC's members reach its endpoint.
+ * The input chain rejects only this lease's interfaces (`ofc<lease>x*` links, `ofc<lease>v*`
+ * bridges): another openfc on the same machine guards its own, and does not reject (an accept here
+ * cannot overrule another table's reject) this lease's VPC endpoint traffic.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { PlatformError } from '../../../errors/index.js';
@@ -43,8 +50,13 @@ export interface NetworkManager {
   attach(slot: number, spec: NetworkSpec, bandwidth?: string): Promise<InstanceNetwork>;
   /** Creates the VPC's bridge (idempotent). */
   ensureVpc(vpc: VpcAttachment): Promise<VpcBridge>;
-  /** Removes the VPC's bridge; its instances must be gone. */
+  /** Removes the VPC's bridge (and its endpoint opening); its instances must be gone. */
   removeVpc(vpc: VpcAttachment): Promise<void>;
+  /**
+   * Lets members of the VPC (and only them: packets that arrive on its bridge) reach TCP `port`
+   * on its gateway address, where openfc's VPC endpoint listens. Idempotent.
+   */
+  allowEndpoint(vpc: VpcAttachment, port: number): Promise<void>;
   close(): void;
 }
 
@@ -70,6 +82,7 @@ function runScript(lines: string[]): Promise<void> {
   return runAsync('/bin/sh', ['-c', ['set -e', ...lines].join('\n')]);
 }
 
+
 function ipv4(base: string, offset: number): string {
   const n = (base.split('.').reduce((a, b) => a * 256 + Number(b), 0) + offset) >>> 0;
   return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
@@ -87,6 +100,8 @@ interface LiveVpc {
   /** Host offsets in use; instances take the lower half of the block, the upper half is for registered services. */
   readonly used: Set<number>;
   readonly maxInstanceOffset: number;
+  /** Ports opened on the gateway by allowEndpoint. */
+  readonly endpointPorts: Set<number>;
 }
 
 export function createNetworkManager(options: NetworkOptions): NetworkManager {
@@ -98,8 +113,16 @@ export function createNetworkManager(options: NetworkOptions): NetworkManager {
   run('nft', ['-f', '-'], `table inet ${TABLE}
 delete table inet ${TABLE}
 table inet ${TABLE} {
+  set vpc_endpoints { type ifname . ipv4_addr . inet_service; }
+  set vpc_endpoint_sockets { type ipv4_addr . inet_service; }
   chain vpc_same { }
-  chain input { type filter hook input priority -10; policy accept; iifname "${IFACE_PREFIX}*" reject; }
+  chain input {
+    type filter hook input priority -10; policy accept;
+    iifname . ip daddr . tcp dport @vpc_endpoints accept;
+    ip daddr . tcp dport @vpc_endpoint_sockets reject with tcp reset;
+    iifname "${ifacePrefix}*" reject;
+    iifname "${IFACE_PREFIX}${options.lease}v*" reject;
+  }
   chain forward {
     type filter hook forward priority -10; policy accept;
     jump vpc_same;
@@ -112,6 +135,9 @@ table inet ${TABLE} {
   const live = new Set<string>();
   const vpcs = new Map<string, Promise<LiveVpc>>();
   const bridges = new Set<string>();
+  /** Adds or deletes a VPC endpoint's elements: accepted from its bridge, refused from anywhere else. */
+  const endpointElements = (verb: 'add' | 'delete', b: VpcBridge, port: number) =>
+    `${verb} element inet ${TABLE} vpc_endpoints { "${b.bridge}" . ${b.gatewayIp} . ${port} }\n${verb} element inet ${TABLE} vpc_endpoint_sockets { ${b.gatewayIp} . ${port} }\n`;
   const bridgeName = (vpc: VpcAttachment) => `${IFACE_PREFIX}${options.lease}v${vpc.bridgeIndex.toString(36)}`;
 
   function createVpc(vpc: VpcAttachment): Promise<LiveVpc> {
@@ -127,7 +153,7 @@ table inet ${TABLE} {
       // Same-VPC traffic is bridged; where br_netfilter shows it to the forward hook, it is accepted here.
       `nft add rule inet ${TABLE} vpc_same iifname '"${bridge}*"' oifname '"${bridge}*"' accept`,
       `nft add rule inet ${TABLE} postrouting ip saddr ${vpc.cidrBlock} oifname != '"${IFACE_PREFIX}*"' masquerade`,
-    ]).then(() => ({ bridge: { bridge, gatewayIp }, prefix, network, used: new Set([0, 1]), maxInstanceOffset: Math.max(2, Math.floor(size / 2) - 1) }));
+    ]).then(() => ({ bridge: { bridge, gatewayIp }, prefix, network, used: new Set([0, 1]), maxInstanceOffset: Math.max(2, Math.floor(size / 2) - 1), endpointPorts: new Set<number>() }));
   }
 
   function ensure(vpc: VpcAttachment): Promise<LiveVpc> {
@@ -204,7 +230,15 @@ table inet ${TABLE} {
       const v = await p.catch(() => undefined);
       if (!v) return;
       bridges.delete(v.bridge.bridge);
+      for (const port of v.endpointPorts) await runAsync('nft', ['-f', '-'], endpointElements('delete', v.bridge, port)).catch(() => undefined);
       await runAsync('ip', ['link', 'del', v.bridge.bridge]).catch(() => undefined);
+    },
+    async allowEndpoint(vpc, port) {
+      if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`not a TCP port: ${port}`);
+      const v = await ensure(vpc);
+      if (v.endpointPorts.has(port)) return;
+      await runAsync('nft', ['-f', '-'], endpointElements('add', v.bridge, port));
+      v.endpointPorts.add(port);
     },
     close() {
       for (const ns of live) {
