@@ -17,6 +17,8 @@ import { invokeRoutes } from './routes/invoke-routes.js';
 import { asyncTaskRoutes } from './routes/async-task-routes.js';
 import type { QueueCounts } from '../store/queue.js';
 import { vpcRoutes } from './routes/vpc-routes.js';
+import { logRoutes } from './routes/log-routes.js';
+import type { FunctionLogService } from '../logs/index.js';
 import { execRoutes, type ExecAuthorizer } from './routes/exec-routes.js';
 import { rpcRoutes, type RequestAuthorizer } from './routes/rpc-routes.js';
 import type { RamOperation, StsService } from '../iam/index.js';
@@ -47,9 +49,11 @@ export function createRouter(deps: {
   functions: FunctionService; invoke: InvokeService; asyncInvoker: AsyncInvoker; asyncTasks: AsyncTaskService; asyncCounts: () => Promise<QueueCounts>; vpcs: VpcService; scheduler: Scheduler; concurrency: ConcurrencyConfigService; asyncConfigs: AsyncConfigService; provision: ProvisionService; metrics: Metrics; sandbox: { name: string; isIsolated: boolean };
   codeUrls: CodeUrlSigner; blobs: BlobStore; clock: Clock; config: ResolvedConfig;
   ram: Readonly<Record<string, RamOperation>>; sts: StsService; authorizeRpc: RequestAuthorizer;
+  functionLogs: FunctionLogService;
 }): Router<RouteHandler> {
   const router = new Router<RouteHandler>();
   for (const r of [...functionRoutes(deps.functions, deps.config), ...invokeRoutes(deps.invoke, deps.asyncInvoker, deps.config), ...asyncTaskRoutes(deps.asyncTasks), ...instanceRoutes(deps), ...metricsRoutes(deps), ...concurrencyRoutes(deps.concurrency), ...asyncConfigRoutes(deps.asyncConfigs), ...provisionRoutes(deps.provision), ...vpcRoutes(deps.vpcs), ...codeDownloadRoutes(deps), ...rpcRoutes({ ram: deps.ram, sts: deps.sts, authorize: deps.authorizeRpc })]) router.add(r);
+  for (const r of logRoutes(deps)) router.add(r);
   return router;
 }
 

@@ -11,6 +11,7 @@ import { registerFunctionCommand } from './commands/function.js';
 import { registerIamCommand } from './commands/iam.js';
 import { registerInstanceCommand } from './commands/instance.js';
 import { registerInvokeCommand } from './commands/invoke.js';
+import { registerLogsCommand } from './commands/logs.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerVpcCommand } from './commands/vpc.js';
 
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerInstanceCommand(program);
   registerIamCommand(program);
   registerAsyncConfigCommand(program);
+  registerLogsCommand(program);
   return program;
 }
 

@@ -145,7 +145,7 @@ export function createFunctionLogService(opts: FunctionLogServiceOptions): Funct
   armRetention();
 
   /** Resolves when `key` gets records, at `deadlineMs`, when the client goes away or the service closes. */
-  function waitForRecords(key: string, deadlineMs: number, onGone?: (fn: () => void) => void): Promise<void> {
+  function waitForRecords(key: string, deadlineMs: number, expose: (wake: () => void) => void): Promise<void> {
     return new Promise<void>((resolve) => {
       let timer: TimerHandle | undefined;
       const waiter: Waiter = {
@@ -161,7 +161,7 @@ export function createFunctionLogService(opts: FunctionLogServiceOptions): Funct
       if (!set) waiters.set(key, (set = new Set()));
       set.add(waiter);
       timer = clock.setTimeout(waiter.wake, Math.max(0, deadlineMs - clock.now()));
-      onGone?.(waiter.wake);
+      expose(waiter.wake);
     });
   }
 
@@ -201,11 +201,15 @@ export function createFunctionLogService(opts: FunctionLogServiceOptions): Funct
       flush();
       const deadline = clock.now() + waitMs;
       let isGone = false;
-      onGone?.(() => (isGone = true));
+      let wakeCurrent: (() => void) | undefined;
+      onGone?.(() => {
+        isGone = true;
+        wakeCurrent?.();
+      });
       for (;;) {
         const page = store.query(q);
         if (page.records.length > 0 || isClosed || isGone || clock.now() >= deadline) return page;
-        await waitForRecords(keyOf(q.accountId, q.functionName), deadline, onGone);
+        await waitForRecords(keyOf(q.accountId, q.functionName), deadline, (wake) => (wakeCurrent = wake));
         if (isClosed) return { records: [], hasMore: false };
       }
     },
