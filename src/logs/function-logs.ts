@@ -40,6 +40,8 @@ export interface FunctionLogService extends FunctionLogSink {
   applyRetention(): RetentionResult;
   /** Records dropped because the store refused their batch. */
   readonly droppedRecords: number;
+  /** Follow requests waiting for records now. */
+  readonly followers: number;
 }
 
 export interface FunctionLogServiceOptions {
@@ -221,6 +223,11 @@ export function createFunctionLogService(opts: FunctionLogServiceOptions): Funct
     },
     get droppedRecords() {
       return droppedRecords;
+    },
+    get followers() {
+      let n = 0;
+      for (const set of waiters.values()) n += set.size;
+      return n;
     },
     async close() {
       if (isClosed) return;
