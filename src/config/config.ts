@@ -152,7 +152,7 @@ export interface ResolvedConfig {
   logRetentionMaxBytesPerAccount: number;
   /** How often function log retention runs. @default 60000 */
   logRetentionIntervalMs: number;
-  /** Complete function log records are written to the log store together at most this often (off the request path). @default 10 */
+  /** Complete function log records are written to the log store together at most this often (off the request path). @default 25 */
   logFlushIntervalMs: number;
 }
 
@@ -217,7 +217,7 @@ export const DEFAULT_CONFIG: ResolvedConfig = {
   logRetentionMaxAgeMs: 7 * 24 * 60 * 60 * 1000,
   logRetentionMaxBytesPerAccount: 256 * 1024 * 1024,
   logRetentionIntervalMs: 60_000,
-  logFlushIntervalMs: 10,
+  logFlushIntervalMs: 25,
 };
 
 /** Environment variables openfc reads, and the config field each sets. */

@@ -48,7 +48,7 @@ export interface FunctionLogServiceOptions {
   store: LogStore;
   clock: Clock;
   logger: Logger;
-  /** Complete records are written together at most this often. @default 10 */
+  /** Complete records are written together at most this often. @default 25 */
   flushIntervalMs?: number;
   /** How long a record waits for its End marker or result before it is written anyway. @default 1000 */
   graceMs?: number;
@@ -69,7 +69,7 @@ const keyOf = (accountId: string, functionName: string) => `${accountId}\u0000${
 
 export function createFunctionLogService(opts: FunctionLogServiceOptions): FunctionLogService {
   const { store, clock, logger } = opts;
-  const flushIntervalMs = opts.flushIntervalMs ?? 10;
+  const flushIntervalMs = opts.flushIntervalMs ?? 25;
   const graceMs = opts.graceMs ?? 1000;
   let held: NewLogRecord[] = [];
   let heldChars = 0;

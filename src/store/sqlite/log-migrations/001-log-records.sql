@@ -21,7 +21,8 @@ CREATE TABLE log_records (
 );
 CREATE INDEX log_records_by_function ON log_records (account_id, function_name, seq);
 CREATE INDEX log_records_by_request ON log_records (account_id, request_id) WHERE request_id IS NOT NULL;
-CREATE INDEX log_records_by_account ON log_records (account_id, seq);
+-- No index by account alone: every index costs each insert, and retention by size walks an
+-- over-budget account's records in seq (rowid) order, which needs none.
 
 -- Running per-account totals, so retention by size never sums the whole table.
 CREATE TABLE log_account_bytes (
