@@ -193,6 +193,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
       onClientError: createClientErrorListener({ clock, logger, newRequestId, limits: config }),
     });
     closers.push(() => listeners.close());
+    closers.push(() => functionLogs.endFollows());
 
     const httpsHostForClients = config.httpsHost === '0.0.0.0' || config.httpsHost === '::' ? LOOPBACK_HOST : config.httpsHost;
     const endpoints: Endpoints = {

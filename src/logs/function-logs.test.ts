@@ -133,3 +133,19 @@ test('retention runs on the clock: records past the age limit are deleted, and a
   clock.advance(5_000);
   assert.deepEqual(all(logs).map((r) => r.requestId), ['c', 'd'], 'only the newest records fit in 120 bytes');
 });
+
+test('a waiting follow answers at once when its client goes away or shutdown begins, and later follows do not wait', async (t) => {
+  const { logs } = setup(t);
+  const q = { accountId: 'acct-1', functionName: 'fn', limit: 10 };
+  let gone: (() => void) | undefined;
+  const byClient = logs.follow(q, 30_000, (fn) => (gone = fn));
+  assert.equal(logs.followers, 1);
+  gone!();
+  assert.deepEqual((await byClient).records, []);
+  const byShutdown = logs.follow(q, 30_000);
+  assert.equal(logs.followers, 1);
+  logs.endFollows();
+  assert.deepEqual((await byShutdown).records, []);
+  assert.deepEqual((await logs.follow(q, 30_000)).records, []);
+  assert.equal(logs.followers, 0);
+});

@@ -42,6 +42,8 @@ export interface FunctionLogService extends FunctionLogSink {
   readonly droppedRecords: number;
   /** Follow requests waiting for records now. */
   readonly followers: number;
+  /** Shutdown begins: waiting follow requests answer now, later ones do not wait (so no long-poll holds a listener open). */
+  endFollows(): void;
 }
 
 export interface FunctionLogServiceOptions {
@@ -50,7 +52,7 @@ export interface FunctionLogServiceOptions {
   logger: Logger;
   /** Complete records are written together at most this often. @default 25 */
   flushIntervalMs?: number;
-  /** How long a record waits for its End marker or result before it is written anyway. @default 1000 */
+  /** How long a record waits for its End marker or result before it is written anyway. @default 5000 */
   graceMs?: number;
   /** Records written longer ago than this are deleted. */
   retentionMaxAgeMs: number;
@@ -70,13 +72,14 @@ const keyOf = (accountId: string, functionName: string) => `${accountId}\u0000${
 export function createFunctionLogService(opts: FunctionLogServiceOptions): FunctionLogService {
   const { store, clock, logger } = opts;
   const flushIntervalMs = opts.flushIntervalMs ?? 25;
-  const graceMs = opts.graceMs ?? 1000;
+  const graceMs = opts.graceMs ?? 5000;
   let held: NewLogRecord[] = [];
   let heldChars = 0;
   let flushTimer: TimerHandle | undefined;
   let retentionTimer: TimerHandle | undefined;
   let droppedRecords = 0;
   let isClosed = false;
+  let isFollowEnded = false;
   const withInstanceLines = new Set<InstanceLogHandle>();
   const instances = new Set<InstanceLogHandle>();
   const waiters = new Map<string, Set<Waiter>>();
@@ -210,9 +213,10 @@ export function createFunctionLogService(opts: FunctionLogServiceOptions): Funct
       });
       for (;;) {
         const page = store.query(q);
-        if (page.records.length > 0 || isClosed || isGone || clock.now() >= deadline) return page;
+        if (page.records.length > 0 || isClosed || isFollowEnded || isGone || clock.now() >= deadline) return page;
         await waitForRecords(keyOf(q.accountId, q.functionName), deadline, (wake) => (wakeCurrent = wake));
         if (isClosed) return { records: [], hasMore: false };
+        if (isFollowEnded) return store.query(q);
       }
     },
     flush,
@@ -223,6 +227,10 @@ export function createFunctionLogService(opts: FunctionLogServiceOptions): Funct
     },
     get droppedRecords() {
       return droppedRecords;
+    },
+    endFollows() {
+      isFollowEnded = true;
+      for (const set of [...waiters.values()]) for (const w of [...set]) w.wake();
     },
     get followers() {
       let n = 0;
