@@ -15,6 +15,7 @@ import { createTestPlatform, type Platform } from '../../src/platform.js';
 import { createFunctionInput, uniqueName } from '../helpers/functions.js';
 import { $dara, $FC, createFcClient, invoke, rejectionOf, type FCClient } from '../helpers/sdk.js';
 import { OPENFC_BIN, REPO_ROOT } from '../helpers/serve-process.js';
+import { FakeClock } from '../../src/time/clock.js';
 
 interface RecordView {
   kind: string;
@@ -254,6 +255,37 @@ exports.handler = async (e) => {
       assert.match(help, /--follow/);
       assert.match(help, /--request-id <id>/);
       assert.match(help, /--since <time\|duration>/);
+    });
+  });
+
+  describe('retention (fake clock)', () => {
+    test('records past the age limit, and an account\'s oldest beyond its size budget, are deleted when retention runs', async () => {
+      const clock = new FakeClock(Date.now());
+      await using p = await createTestPlatform({ clock, logRetentionMaxAgeMs: 60_000, logRetentionIntervalMs: 10_000, logRetentionMaxBytesPerAccount: 1000 });
+      const c = createFcClient({ endpoint: p.endpoints.http!.replace('http://', ''), accessKeyId: p.defaultAccount.accessKeyId, accessKeySecret: p.defaultAccount.accessKeySecret });
+      const name = uniqueName('ret');
+      await c.createFunction(new $FC.CreateFunctionRequest({ body: await createFunctionInput(name, { 'index.js': 'exports.handler = async (e) => { console.log("kept " + e + " " + "x".repeat(200)); return "ok"; };' }) }));
+      const q = { accountId: p.defaultAccount.accountId, functionName: name, limit: 100 };
+      /** Invokes and waits (bounded) until the invocation's record is stored; the flush timer runs on the fake clock, so the read flushes. */
+      const invokeStored = async (payload: string) => {
+        const id = (await invoke(c, name, payload)).headers['x-fc-request-id']!;
+        await within(15_000, `the record of ${payload}`, (async () => {
+          while (p.functionLogs.query({ ...q, requestId: id }).records.length === 0) await new Promise((resolve) => setImmediate(resolve));
+        })());
+      };
+      const kept = () => p.functionLogs.query(q).records.filter((r) => r.kind === 'invocation').map((r) => /kept (\w+)/.exec(r.message)![1]);
+      await invokeStored('old');
+      clock.advance(30_000);
+      await invokeStored('young');
+      assert.deepEqual(kept(), ['old', 'young']);
+      clock.advance(45_000);
+      assert.deepEqual(kept(), ['young'], 'retention at 70 s: written 70 s ago is past the age limit (60 s), 40 s ago is not');
+      for (const n of ['a', 'b', 'c', 'd']) await invokeStored(n);
+      clock.advance(10_000);
+      const left = kept();
+      assert.ok(p.functionLogs.query(q).records.reduce((n, r) => n + Buffer.byteLength(r.message), 0) <= 1000);
+      assert.deepEqual(left, ['young', 'a', 'b', 'c', 'd'].slice(-left.length), 'the newest records are the ones kept');
+      assert.ok(left.length < 5 && left.length >= 2, `kept ${left.join(',')}`);
     });
   });
 });
