@@ -7,23 +7,24 @@ import { test } from 'node:test';
 import { createLogger } from '../observability/logger.js';
 import { createSqliteLogStore } from '../store/sqlite/sqlite-log-store.js';
 import { FakeClock } from '../time/clock.js';
-import { createFunctionLogService, MAX_RECORD_CHARS, type FunctionLogService } from './index.js';
+import { createFunctionLogService, FLUSH_AT_CHARS, MAX_HELD_CHARS, MAX_RECORD_CHARS, type FunctionLogService, type LogStore } from './index.js';
 
 const REF = { accountId: 'acct-1', functionName: 'fn', qualifier: 'LATEST', revision: 2, instanceId: 'c-1' };
 const TS = '2026-01-01T00:00:00.000Z';
 
-function setup(t: { after(fn: () => Promise<void>): void }, over: { retentionMaxAgeMs?: number; retentionMaxBytesPerAccount?: number } = {}): { clock: FakeClock; logs: FunctionLogService } {
+function setup(t: { after(fn: () => Promise<void>): void }, over: { retentionMaxAgeMs?: number; retentionMaxBytesPerAccount?: number } = {}): { clock: FakeClock; logs: FunctionLogService; store: LogStore } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openfc-flogs-'));
   const clock = new FakeClock();
+  const store = createSqliteLogStore(path.join(dir, 'logs.db'));
   const logs = createFunctionLogService({
-    store: createSqliteLogStore(path.join(dir, 'logs.db')), clock, logger: createLogger({ level: 'error' }), flushIntervalMs: 10, graceMs: 1000,
+    store, clock, logger: createLogger({ level: 'error' }), flushIntervalMs: 10, graceMs: 1000,
     retentionMaxAgeMs: over.retentionMaxAgeMs ?? 60_000, retentionMaxBytesPerAccount: over.retentionMaxBytesPerAccount ?? 1 << 30, retentionIntervalMs: 5_000,
   });
   t.after(async () => {
     await logs.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
-  return { clock, logs };
+  return { clock, logs, store };
 }
 
 const all = (logs: FunctionLogService, extra: Record<string, unknown> = {}) => logs.query({ accountId: 'acct-1', functionName: 'fn', limit: 100, ...extra }).records;
@@ -148,4 +149,24 @@ test('a waiting follow answers at once when its client goes away or shutdown beg
   assert.deepEqual((await byShutdown).records, []);
   assert.deepEqual((await logs.follow(q, 30_000)).records, []);
   assert.equal(logs.followers, 0);
+});
+
+test('completing a record never writes inside the call; past FLUSH_AT_CHARS the batch goes on the next timer turn, past MAX_HELD_CHARS records are dropped and counted', (t) => {
+  const { clock, logs, store } = setup(t);
+  const inst = logs.openInstance(REF);
+  const body = ('z'.repeat(1023) + '\n').repeat(Math.floor(MAX_RECORD_CHARS / 1024) - 1);
+  const run = (id: string) => {
+    inst.output(Buffer.from(`FC Invoke Start RequestId: ${id}\n${body}FC Invoke End RequestId: ${id}\n`));
+    inst.settle(id);
+  };
+  const overFlush = Math.ceil(FLUSH_AT_CHARS / body.length) + 1;
+  for (let i = 0; i < overFlush; i++) run(`f${i}`);
+  assert.equal(store.lastSeq(), 0, 'nothing written inside settle()');
+  clock.advance(0);
+  assert.equal(store.query({ accountId: 'acct-1', functionName: 'fn', limit: 1000 }).records.length, overFlush, 'written on the next timer turn, before the interval');
+  const overHeld = Math.ceil(MAX_HELD_CHARS / body.length) + 5;
+  for (let i = 0; i < overHeld; i++) run(`h${i}`);
+  assert.ok(logs.droppedRecords >= 4, `dropped ${logs.droppedRecords}`);
+  clock.advance(0);
+  assert.equal(store.query({ accountId: 'acct-1', functionName: 'fn', limit: 1000 }).records.length, overFlush + overHeld - logs.droppedRecords);
 });

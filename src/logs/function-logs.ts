@@ -2,12 +2,13 @@
  * @module logs/function-logs
  * The function-log service: hands the scheduler one {@link InstanceLog} per instance, writes the
  * complete records to the {@link LogStore} in batches off the request path (one transaction per
- * `flushIntervalMs`, or at once past {@link FLUSH_AT_CHARS}), wakes long-poll readers when their
+ * `flushIntervalMs`, or on the next timer turn past {@link FLUSH_AT_CHARS}; never inside the
+ * call that completed a record, so no invocation waits for the store), wakes long-poll readers when their
  * function got new records, and applies retention on the injected Clock.
  *
- * Memory is bounded: records wait at most one interval (and at most {@link FLUSH_AT_CHARS}); a
- * batch the store refuses is dropped and counted, never retried forever; each record keeps at
- * most MAX_RECORD_CHARS of output.
+ * Memory is bounded: records wait at most one interval, held output never passes
+ * {@link MAX_HELD_CHARS} (more is dropped and counted); a batch the store refuses is dropped and
+ * counted, never retried forever; each record keeps at most MAX_RECORD_CHARS of output.
  */
 import { coerceError } from '../errors/index.js';
 import type { Logger } from '../observability/logger.js';
@@ -15,8 +16,10 @@ import type { Clock, TimerHandle } from '../time/clock.js';
 import { createInstanceLog, type InstanceLog, type InstanceLogHandle, type InstanceLogRef } from './instance-log.js';
 import type { LogPage, LogQuery, LogStore, NewLogRecord, RetentionResult } from './types.js';
 
-/** Held output past this many characters is written at once instead of at the next interval. */
+/** Held output past this many characters is written on the next timer turn instead of at the next interval. */
 export const FLUSH_AT_CHARS = 4 * 1024 * 1024;
+/** Held output never exceeds this: records beyond it (a store that cannot keep up) are dropped and counted. */
+export const MAX_HELD_CHARS = 4 * FLUSH_AT_CHARS;
 
 /** What the scheduler needs: a log per instance, and a close that writes what is held. */
 export interface FunctionLogSink {
@@ -38,7 +41,7 @@ export interface FunctionLogService extends FunctionLogSink {
   flush(): void;
   /** One retention pass now (it also runs every `retentionIntervalMs`). */
   applyRetention(): RetentionResult;
-  /** Records dropped because the store refused their batch. */
+  /** Records dropped because the store refused their batch or too much output was held. */
   readonly droppedRecords: number;
   /** Follow requests waiting for records now. */
   readonly followers: number;
@@ -76,6 +79,7 @@ export function createFunctionLogService(opts: FunctionLogServiceOptions): Funct
   let held: NewLogRecord[] = [];
   let heldChars = 0;
   let flushTimer: TimerHandle | undefined;
+  let isFlushUrgent = false;
   let retentionTimer: TimerHandle | undefined;
   let droppedRecords = 0;
   let isClosed = false;
@@ -85,18 +89,23 @@ export function createFunctionLogService(opts: FunctionLogServiceOptions): Funct
   const waiters = new Map<string, Set<Waiter>>();
 
   function hold(record: NewLogRecord): void {
+    if (heldChars + record.message.length > MAX_HELD_CHARS) {
+      droppedRecords++;
+      return;
+    }
     held.push(record);
     heldChars += record.message.length;
-    if (heldChars >= FLUSH_AT_CHARS) flush();
-    else armFlush();
+    armFlush(heldChars >= FLUSH_AT_CHARS);
   }
 
-  function armFlush(): void {
-    if (flushTimer || isClosed) return;
+  function armFlush(isUrgent = false): void {
+    if (isClosed || (flushTimer && !(isUrgent && !isFlushUrgent))) return;
+    clock.clearTimeout(flushTimer);
+    isFlushUrgent = isUrgent;
     flushTimer = clock.setTimeout(() => {
       flushTimer = undefined;
       flush();
-    }, flushIntervalMs);
+    }, isUrgent ? 0 : flushIntervalMs);
     flushTimer.unref();
   }
 

@@ -2,4 +2,4 @@
 export type { LogPage, LogQuery, LogRecord, LogRecordKind, LogStore, NewLogRecord, RetentionPolicy, RetentionResult } from './types.js';
 export { LOG_RECORD_KINDS } from './types.js';
 export { createInstanceLog, MAX_LINE_CHARS, MAX_RECORD_CHARS, type InstanceLog, type InstanceLogRef, type SettledError } from './instance-log.js';
-export { createFunctionLogService, FLUSH_AT_CHARS, type FunctionLogService, type FunctionLogServiceOptions, type FunctionLogSink } from './function-logs.js';
+export { createFunctionLogService, FLUSH_AT_CHARS, MAX_HELD_CHARS, type FunctionLogService, type FunctionLogServiceOptions, type FunctionLogSink } from './function-logs.js';
