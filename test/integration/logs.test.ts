@@ -136,6 +136,25 @@ exports.handler = async (e) => {
     assert.match(rec.message, /\[error\] TypeError: bad input/);
   });
 
+  test('an initializer run is an initializer record of its instance; a failing one carries its error type and stack', async () => {
+    const hooks = { instanceLifecycleConfig: new $FC.InstanceLifecycleConfig({ initializer: new $FC.LifecycleHook({ handler: 'index.init', timeout: 5 }) }) };
+    const good = await deploy({ 'index.js': 'exports.init = async () => { console.log("initializing"); };\nexports.handler = async () => "ok";' }, hooks);
+    const r = await invoke(client, good);
+    const page = await logs(good, { instanceId: r.headers['x-fc-instance-id']!, follow: 'true', waitMs: '15000' });
+    const init = page.records.find((x) => x.kind === 'initializer');
+    assert.ok(init, JSON.stringify(page.records));
+    assert.match(init.message, /^FC Initialize Start RequestId: (\S+)\n.*\[info\] initializing\nFC Initialize End RequestId: \1\n$/);
+    const bad = await deploy({ 'index.js': 'exports.init = async () => { throw new RangeError("no config"); };\nexports.handler = async () => "ok";' }, hooks);
+    const failed = await invoke(client, bad);
+    assert.equal(failed.headers['x-fc-error-type'], 'UnhandledInvocationError');
+    const failedPage = await logs(bad, { follow: 'true', waitMs: '15000' });
+    const rec = failedPage.records.find((x) => x.kind === 'initializer');
+    assert.ok(rec, JSON.stringify(failedPage.records));
+    assert.equal(rec.errorType, 'RangeError');
+    assert.equal(rec.errorMessage, 'no config');
+    assert.match(rec.errorStack!, /RangeError: no config/);
+  });
+
   test('a timed-out invocation is stored with its lines, the timeout error and the End marker', async () => {
     const name = await deploy({ 'index.js': 'exports.handler = async () => { console.log("hanging"); await new Promise(() => setInterval(() => {}, 1000)); };' }, { timeout: 1 });
     const r = await invoke(client, name);
