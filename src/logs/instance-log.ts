@@ -63,6 +63,21 @@ const MARKER = /^FC (Invoke|Initialize|PreStop|PreFreeze) (Start|End) RequestId:
 const KIND_OF_MARKER: Readonly<Record<string, LogRecordKind>> = { Invoke: 'invocation', Initialize: 'initializer', PreStop: 'preStop', PreFreeze: 'preFreeze' };
 const LABEL_OF_KIND: Readonly<Record<LogRecordKind, string>> = { invocation: 'Invoke', initializer: 'Initialize', preStop: 'PreStop', preFreeze: 'PreFreeze', instance: '' };
 
+const INVOKE_START = 'FC Invoke Start RequestId: ';
+const INVOKE_END = 'FC Invoke End RequestId: ';
+
+/** An FC marker line: which kind of record it opens or closes, and for which request. Invoke markers (the hot path) skip the regex. */
+function parseMarker(line: string): { kind: LogRecordKind; isStart: boolean; requestId: string } | undefined {
+  const isStart = line.startsWith(INVOKE_START);
+  if (isStart || line.startsWith(INVOKE_END)) {
+    const requestId = line.slice(isStart ? INVOKE_START.length : INVOKE_END.length).trim();
+    if (requestId.length > 0 && !requestId.includes(' ')) return { kind: 'invocation', isStart, requestId };
+    return undefined;
+  }
+  const m = MARKER.exec(line);
+  return m ? { kind: KIND_OF_MARKER[m[1]!]!, isStart: m[2] === 'Start', requestId: m[3]! } : undefined;
+}
+
 /** The request id of a line in the built-in runtimes' format `<ISO time> <requestId> [<level>] ...`. */
 function prefixedRequestId(line: string): string | undefined {
   if (line.length < 26 || line.charCodeAt(4) !== 45 /* - */ || line.charCodeAt(10) !== 84 /* T */) return undefined;
@@ -166,16 +181,18 @@ export function createInstanceLog(ref: InstanceLogRef, opts: InstanceLogOptions)
     open.delete(p);
     const label = LABEL_OF_KIND[p.kind];
     const head = p.hasStart ? '' : `FC ${label} Start RequestId: ${p.requestId}\n`;
-    const err = p.error ? parseError(p.error) : {};
+    const err: ReturnType<typeof parseError> = p.error ? parseError(p.error) : {};
     let tail = '';
     if (p.droppedChars > 0) tail += `[openfc: ${p.droppedChars} characters of output dropped: a record keeps at most ${MAX_RECORD_CHARS}]\n`;
     if (!p.hasEnd && err.errorMessage && !p.lines.some((l) => l.includes(err.errorMessage!))) tail += `${err.errorMessage}\n`;
     tail += `FC ${label} End RequestId: ${p.requestId}\n`;
-    emit({
-      accountId: ref.accountId, functionName: ref.functionName, qualifier: ref.qualifier, ...(ref.versionId !== undefined && { versionId: ref.versionId }), revision: ref.revision,
-      kind: p.kind, requestId: p.requestId, instanceId: ref.instanceId, startTimeMs: p.startTimeMs, endTimeMs: p.hasEnd ? p.endTimeMs : clock.now(),
-      message: head + p.lines.join('') + tail, ...(p.error && { functionError: p.error.functionError }), ...err,
-    });
+    const record: { -readonly [K in keyof NewLogRecord]: NewLogRecord[K] } = {
+      accountId: ref.accountId, functionName: ref.functionName, qualifier: ref.qualifier, revision: ref.revision, kind: p.kind, requestId: p.requestId,
+      instanceId: ref.instanceId, startTimeMs: p.startTimeMs, endTimeMs: p.hasEnd ? p.endTimeMs : clock.now(), message: head + p.lines.join('') + tail,
+    };
+    if (ref.versionId !== undefined) record.versionId = ref.versionId;
+    if (p.error) Object.assign(record, { functionError: p.error.functionError }, err);
+    emit(record);
   }
 
   /** Closes `p` if both halves are in, else starts its grace period. */
@@ -203,11 +220,11 @@ export function createInstanceLog(ref: InstanceLogRef, opts: InstanceLogOptions)
 
   function onLine(line: string): void {
     if (line.charCodeAt(0) === 70 /* F */ && line.startsWith('FC ')) {
-      const m = MARKER.exec(line);
+      const m = parseMarker(line);
       if (m) {
-        const p = pendingOf(m[3]!, KIND_OF_MARKER[m[1]!]!);
-        p.kind = KIND_OF_MARKER[m[1]!]!;
-        if (m[2] === 'Start') {
+        const p = pendingOf(m.requestId, m.kind);
+        p.kind = m.kind;
+        if (m.isStart) {
           p.hasStart = true;
           p.startTimeMs = clock.now();
           open.add(p);
