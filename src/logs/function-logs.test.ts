@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { createLogger } from '../observability/logger.js';
 import { createSqliteLogStore } from '../store/sqlite/sqlite-log-store.js';
 import { FakeClock } from '../time/clock.js';
-import { createFunctionLogService, FLUSH_AT_CHARS, MAX_HELD_CHARS, MAX_RECORD_CHARS, type FunctionLogService, type LogStore } from './index.js';
+import { CLOSE_GRACE_MS, createFunctionLogService, FLUSH_AT_CHARS, MAX_HELD_CHARS, MAX_RECORD_CHARS, type FunctionLogService, type LogStore } from './index.js';
 
 const REF = { accountId: 'acct-1', functionName: 'fn', qualifier: 'LATEST', revision: 2, instanceId: 'c-1' };
 const TS = '2026-01-01T00:00:00.000Z';
@@ -169,4 +169,22 @@ test('completing a record never writes inside the call; past FLUSH_AT_CHARS the 
   assert.ok(logs.droppedRecords >= 4, `dropped ${logs.droppedRecords}`);
   clock.advance(0);
   assert.equal(store.query({ accountId: 'acct-1', functionName: 'fn', limit: 1000 }).records.length, overFlush + overHeld - logs.droppedRecords);
+});
+
+test("after the instance is gone, its open records wait a short grace for output still in the pipe, then close with the error", (t) => {
+  const { clock, logs } = setup(t);
+  const inst = logs.openInstance(REF);
+  inst.settle('init-1', { functionError: 'UnhandledInvocationError', body: { errorType: 'RangeError', errorMessage: 'no config', stackTrace: ['RangeError: no config'] } }, 'initializer');
+  inst.settle('r1', { functionError: 'UnhandledInvocationError', body: { errorType: 'ProcessExitedError', errorMessage: 'Process exited unexpectedly', stackTrace: [] } });
+  inst.close();
+  inst.output(Buffer.from(`FC Initialize Start RequestId: init-1\n${TS} init-1 [error] no config\nFC Initialize End RequestId: init-1\n`));
+  clock.advance(10);
+  const [init] = all(logs);
+  assert.equal(init!.kind, 'initializer');
+  assert.equal(init!.message, `FC Initialize Start RequestId: init-1\n${TS} init-1 [error] no config\nFC Initialize End RequestId: init-1\n`);
+  assert.equal(init!.errorType, 'RangeError');
+  assert.equal(all(logs, { requestId: 'r1' }).length, 0, 'r1 still waits for its output');
+  clock.advance(CLOSE_GRACE_MS);
+  const [r1] = all(logs, { requestId: 'r1' });
+  assert.equal(r1!.message, 'FC Invoke Start RequestId: r1\nProcess exited unexpectedly\nFC Invoke End RequestId: r1\n');
 });

@@ -196,7 +196,7 @@ export function createFunctionLogService(opts: FunctionLogServiceOptions): Funct
       instances.add(log);
       return {
         output: (chunk) => log.output(chunk),
-        settle: (requestId, error) => log.settle(requestId, error),
+        settle: (requestId, error, kind) => log.settle(requestId, error, kind),
         close: () => {
           log.close();
           // Records still open close after the grace period; until then shutdown must see them.

@@ -14,6 +14,8 @@ import type { LogRecordKind, NewLogRecord } from './types.js';
 export const MAX_LINE_CHARS = 32 * 1024;
 /** One record keeps at most this much output; the rest is counted and noted, not kept. */
 export const MAX_RECORD_CHARS = 256 * 1024;
+/** After an instance is gone, how long its open records wait for the last output still in the pipe. */
+export const CLOSE_GRACE_MS = 250;
 
 /** Who an instance is, as its records name it. */
 export interface InstanceLogRef {
@@ -38,7 +40,7 @@ export interface InstanceLog {
   /** A chunk of the instance's stdout or stderr. */
   output(chunk: Buffer): void;
   /** The runtime answered `requestId` (with an error, when it failed). */
-  settle(requestId: string, error?: SettledError): void;
+  settle(requestId: string, error?: SettledError, kind?: LogRecordKind): void;
   /** The instance is gone: what is still open is closed after the grace period. */
   close(): void;
 }
@@ -198,14 +200,13 @@ export function createInstanceLog(ref: InstanceLogRef, opts: InstanceLogOptions)
   /** Closes `p` if both halves are in, else starts its grace period. */
   function check(p: Pending): void {
     if (p.hasEnd && (p.isSettled || p.kind !== 'invocation')) return finish(p);
-    if (isClosed && p.isSettled) return finish(p);
     if (p.waitingSinceMs === undefined) p.waitingSinceMs = clock.now();
     armGrace();
   }
 
   function armGrace(): void {
     if (graceTimer) return;
-    graceTimer = clock.setTimeout(onGrace, graceMs);
+    graceTimer = clock.setTimeout(onGrace, isClosed ? Math.min(graceMs, CLOSE_GRACE_MS) : graceMs);
     graceTimer.unref();
   }
 
@@ -265,8 +266,8 @@ export function createInstanceLog(ref: InstanceLogRef, opts: InstanceLogOptions)
     }
   }
 
-  function settle(requestId: string, error?: SettledError): void {
-    const p = pendingOf(requestId, 'invocation');
+  function settle(requestId: string, error?: SettledError, kind: LogRecordKind = 'invocation'): void {
+    const p = pendingOf(requestId, kind);
     p.isSettled = true;
     if (error) p.error = error;
     check(p);
@@ -279,7 +280,9 @@ export function createInstanceLog(ref: InstanceLogRef, opts: InstanceLogOptions)
       onLine(partial + '\n');
       partial = '';
     }
-    for (const p of [...pending.values()]) if (p.isSettled || (p.hasEnd && p.kind !== 'invocation')) finish(p);
+    // What the instance printed last may still be in the pipe: open records close after a short grace.
+    clock.clearTimeout(graceTimer);
+    graceTimer = undefined;
     if (pending.size > 0) armGrace();
   }
 

@@ -95,7 +95,7 @@ export function createInstanceStarter(deps: InstanceStarterDeps, onExit: (inst: 
       inst.env = header.env;
       const outcome = await sandbox.channel.assign(header);
       if (!outcome.ok) {
-        functionLog.settle(initRequestId, { functionError: 'UnhandledInvocationError', body: outcome.error });
+        functionLog.settle(initRequestId, { functionError: 'UnhandledInvocationError', body: outcome.error }, 'initializer');
         throw new InitializationFailedError(outcome.error, outcome.log, inst.id);
       }
     } catch (e: unknown) {
