@@ -19,7 +19,7 @@ import { createPolicyEngine } from './iam/policy/engine.js';
 import { createAccessControl } from './api/access-control.js';
 import { createFc2Service } from './fc2/index.js';
 import { createAsyncConfigService, createAsyncDispatcher, createAsyncInvoker, createAsyncTaskService, createInvokeService } from './invoke/index.js';
-import { createFileFunctionLogSink } from './observability/function-logs.js';
+import { createFunctionLogService, type FunctionLogService } from './logs/index.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { createRequestIdFactory } from './observability/request-id.js';
@@ -30,6 +30,7 @@ import { createScheduler, type Scheduler } from './scheduler/index.js';
 import { createFsBlobStore } from './store/blob/fs-blob-store.js';
 import { createSqliteMetadataStore } from './store/sqlite/sqlite-metadata-store.js';
 import { createSqliteQueue } from './store/sqlite/sqlite-queue.js';
+import { createSqliteLogStore } from './store/sqlite/sqlite-log-store.js';
 import { loadOrCreateKeyFile, openSecretBox } from './store/secret-box.js';
 import type { MetadataStore } from './store/types.js';
 import { createSystemClock, type Clock } from './time/clock.js';
@@ -51,6 +52,8 @@ export interface Platform {
   readonly scheduler: Scheduler;
   readonly driver: SandboxDriver;
   readonly logger: Logger;
+  /** Function logs: what instances print, per invocation (`<data-dir>/logs.db`). */
+  readonly functionLogs: FunctionLogService;
   /** The first account, with the root key written to credentials.json. */
   readonly defaultAccount: NewAccount;
   readonly endpoints: Endpoints;
@@ -151,13 +154,18 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
         maxMemoryMbPerAccount: config.maxMemoryMbPerAccount, nodeMemoryMb: Math.floor(os.totalmem() / 1024 / 1024), nodeMemoryCommitRatio: config.nodeMemoryCommitRatio,
       },
     });
+    const functionLogs = createFunctionLogService({
+      store: createSqliteLogStore(path.join(config.dataDir, 'logs.db')), clock, logger, flushIntervalMs: config.logFlushIntervalMs,
+      retentionMaxAgeMs: config.logRetentionMaxAgeMs, retentionMaxBytesPerAccount: config.logRetentionMaxBytesPerAccount, retentionIntervalMs: config.logRetentionIntervalMs,
+    });
+    closers.push(() => functionLogs.close());
     const scheduler = createScheduler({
       driver, codeCache, clock, events, logger, config, newRequestId, admission, networkOf: (fn) => vpcs.networkOf(fn),
       roleCredentials: (fn, roleArn) => {
         const { accessKeyId, accessKeySecret, securityToken } = roleCredentials.get(fn.accountId, fn.functionName, roleArn);
         return { accessKeyId, accessKeySecret, securityToken };
       },
-      functionLogs: createFileFunctionLogSink(path.join(config.dataDir, 'logs', 'functions'), { clock }),
+      functionLogs,
       platformEnvOf: (fn) => vpcs.instanceEnvironmentOf(fn),
     });
     closers.push(() => scheduler.close());
@@ -188,7 +196,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     const metrics = createMetrics(events);
     const router = createRouter({
       functions, invoke, asyncInvoker, asyncTasks, asyncCounts: () => queue.counts(), vpcs, scheduler, concurrency, asyncConfigs, provision, metrics, sandbox: driver, codeUrls, blobs, clock, config,
-      ram, sts, authorizeRpc: access.authorizeRpc, layers, triggers, versions, qualifiers, vpcBindings,
+      ram, sts, authorizeRpc: access.authorizeRpc, layers, triggers, versions, qualifiers, vpcBindings, functionLogs,
       fc2: createFc2Service({ store, functions, clock }),
     });
     const signatures = createSignatureVerifier({ threads: config.signatureThreads, logger });
@@ -208,6 +216,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     });
     closers.push(() => listeners.close());
     vpcEndpoints.serve({ handler, upgrade, admitConnection: (socket) => limits.admitConnection(socket), onClientError: createClientErrorListener({ clock, logger, newRequestId, limits: config }) });
+    closers.push(() => functionLogs.endFollows());
 
     const httpsHostForClients = config.httpsHost === '0.0.0.0' || config.httpsHost === '::' ? LOOPBACK_HOST : config.httpsHost;
     const endpoints: Endpoints = {
@@ -229,7 +238,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     closers.push(() => fs.rmSync(serveFile, { force: true }));
 
     const platform: Platform = {
-      config, events, accounts, functions, scheduler, driver, logger, defaultAccount, endpoints, routes: router.routes,
+      config, events, accounts, functions, scheduler, driver, logger, functionLogs, defaultAccount, endpoints, routes: router.routes,
       httpPort: listeners.httpPort, httpsPort: listeners.httpsPort, tlsCertFile: tls.certFile,
       close,
       [Symbol.asyncDispose]: close,

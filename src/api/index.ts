@@ -21,6 +21,8 @@ import { layerRoutes } from './routes/layer-routes.js';
 import { triggerRoutes } from './routes/trigger-routes.js';
 import type { TriggerService } from '../triggers/index.js';
 import { versionRoutes } from './routes/version-routes.js';
+import { logRoutes } from './routes/log-routes.js';
+import type { FunctionLogService } from '../logs/index.js';
 import { execRoutes, type ExecAuthorizer } from './routes/exec-routes.js';
 import { rpcRoutes, type RequestAuthorizer } from './routes/rpc-routes.js';
 import type { RamOperation, StsService } from '../iam/index.js';
@@ -64,6 +66,7 @@ export function createRouter(deps: {
   triggers?: TriggerService;
   versions: VersionService; qualifiers: QualifierResolver;
   vpcBindings?: VpcBindingService;
+  functionLogs: FunctionLogService;
 }): Router<RouteHandler> {
   const router = new Router<RouteHandler>();
   if (deps.layers) for (const r of layerRoutes(deps.layers, deps.config)) router.add(r);
@@ -71,6 +74,7 @@ export function createRouter(deps: {
   if (deps.fc2) for (const r of fc2Routes({ fc2: deps.fc2, invoke: deps.invoke, asyncInvoker: deps.asyncInvoker, config: deps.config })) router.add(r);
   if (deps.triggers) for (const r of triggerRoutes(deps.triggers)) router.add(r);
   if (deps.vpcBindings) for (const r of vpcBindingRoutes(deps.vpcBindings)) router.add(r);
+  for (const r of logRoutes(deps)) router.add(r);
   return router;
 }
 

@@ -84,14 +84,14 @@ export function isFcError(e: unknown, code: string): boolean {
  */
 export async function callFc(
   client: FcClient,
-  op: { action: string; method: 'GET' | 'POST' | 'PUT' | 'DELETE'; pathname: string; body?: unknown },
+  op: { action: string; method: 'GET' | 'POST' | 'PUT' | 'DELETE'; pathname: string; body?: unknown; query?: Record<string, string> },
   runtime: $dara.RuntimeOptions = new $dara.RuntimeOptions({}),
 ): Promise<unknown> {
   const params = new $OpenApiUtil.Params({
     action: op.action, version: '2023-03-30', protocol: 'HTTPS', pathname: op.pathname, method: op.method,
     authType: 'AK', style: 'ROA', reqBodyType: 'json', bodyType: op.method === 'DELETE' ? 'none' : 'json',
   });
-  const req = new $OpenApiUtil.OpenApiRequest({ headers: {}, ...(op.body !== undefined && { body: op.body }) });
+  const req = new $OpenApiUtil.OpenApiRequest({ headers: {}, ...(op.body !== undefined && { body: op.body }), ...(op.query !== undefined && { query: op.query }) });
   const res = (await client.callApi(params, req, runtime)) as { body?: unknown };
   return res.body;
 }

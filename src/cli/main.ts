@@ -12,6 +12,7 @@ import { registerFunctionCommand } from './commands/function.js';
 import { registerIamCommand } from './commands/iam.js';
 import { registerInstanceCommand } from './commands/instance.js';
 import { registerInvokeCommand } from './commands/invoke.js';
+import { registerLogsCommand } from './commands/logs.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerVpcCommand } from './commands/vpc.js';
 import { registerLayerCommand } from './commands/layer.js';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerAsyncConfigCommand(program);
   registerTriggerCommand(program);
   registerAliasCommand(program);
+  registerLogsCommand(program);
   return program;
 }
 

@@ -151,6 +151,14 @@ export interface ResolvedConfig {
    * (OPENFC_RUNTIME_PHASES, a JSON object such as `{"nodejs18":"create-blocked"}`). @default {}
    */
   runtimePhases: Record<string, RuntimePhaseName>;
+  /** Function log records (in `<data-dir>/logs.db`) written longer ago than this are deleted. @default 604800000 (7 days) */
+  logRetentionMaxAgeMs: number;
+  /** An account's oldest function log records are deleted while its records total more than this. @default 268435456 (256 MiB) */
+  logRetentionMaxBytesPerAccount: number;
+  /** How often function log retention runs. @default 60000 */
+  logRetentionIntervalMs: number;
+  /** Complete function log records are written to the log store together at most this often (off the request path). @default 25 */
+  logFlushIntervalMs: number;
 }
 
 /** User-facing options: every field optional. */
@@ -212,6 +220,10 @@ export const DEFAULT_CONFIG: ResolvedConfig = {
   logLevel: 'info',
   credentialScan: 'warn',
   runtimePhases: {},
+  logRetentionMaxAgeMs: 7 * 24 * 60 * 60 * 1000,
+  logRetentionMaxBytesPerAccount: 256 * 1024 * 1024,
+  logRetentionIntervalMs: 60_000,
+  logFlushIntervalMs: 25,
 };
 
 /** Environment variables openfc reads, and the config field each sets. */
@@ -258,6 +270,10 @@ export const ENV_VARS: Record<string, keyof ResolvedConfig> = {
   OPENFC_MAX_HEADER_BYTES: 'maxHeaderBytes',
   OPENFC_MAX_URL_BYTES: 'maxUrlBytes',
   OPENFC_MAX_QUERY_PARAMS: 'maxQueryParams',
+  OPENFC_LOG_RETENTION_MAX_AGE_MS: 'logRetentionMaxAgeMs',
+  OPENFC_LOG_RETENTION_MAX_BYTES_PER_ACCOUNT: 'logRetentionMaxBytesPerAccount',
+  OPENFC_LOG_RETENTION_INTERVAL_MS: 'logRetentionIntervalMs',
+  OPENFC_LOG_FLUSH_INTERVAL_MS: 'logFlushIntervalMs',
 };
 
 const NUMERIC_KEYS = new Set<keyof ResolvedConfig>([
@@ -269,6 +285,7 @@ const NUMERIC_KEYS = new Set<keyof ResolvedConfig>([
   'ipRequestsPerSecond', 'ipRequestBurst', 'accountRequestsPerSecond', 'accountRequestBurst', 'maxConnectionsPerListener', 'maxConnectionsPerIp',
   'headersTimeoutMs', 'requestTimeoutMs', 'keepAliveTimeoutMs', 'maxHeaderBytes', 'maxUrlBytes', 'maxQueryParams',
   'vpcEndpointPort',
+  'logRetentionMaxAgeMs', 'logRetentionMaxBytesPerAccount', 'logRetentionIntervalMs', 'logFlushIntervalMs',
 ]);
 
 /** Settings whose environment variable is `true`/`false` (or `1`/`0`). */
@@ -330,6 +347,9 @@ export function resolveConfig(options: PlatformOptions = {}, env: NodeJS.Process
     if (!(Number.isFinite(config[key]) && config[key] >= 0)) throw invalidArgument(`${key} must be zero (no limit) or more, got ${config[key]}`);
   }
   for (const key of ['ipRequestBurst', 'accountRequestBurst', 'maxConnectionsPerListener', 'maxConnectionsPerIp', 'headersTimeoutMs', 'requestTimeoutMs', 'keepAliveTimeoutMs', 'maxHeaderBytes', 'maxUrlBytes', 'maxQueryParams'] as const) {
+    if (!(Number.isInteger(config[key]) && config[key] >= 1)) throw invalidArgument(`${key} must be a whole number of at least 1, got ${config[key]}`);
+  }
+  for (const key of ['logRetentionMaxAgeMs', 'logRetentionMaxBytesPerAccount', 'logRetentionIntervalMs', 'logFlushIntervalMs'] as const) {
     if (!(Number.isInteger(config[key]) && config[key] >= 1)) throw invalidArgument(`${key} must be a whole number of at least 1, got ${config[key]}`);
   }
   if (config.requestTimeoutMs < config.headersTimeoutMs) throw invalidArgument(`requestTimeoutMs (${config.requestTimeoutMs}) must be at least headersTimeoutMs (${config.headersTimeoutMs})`);

@@ -11,7 +11,7 @@ import type { EventBus } from '../events/event-bus.js';
 import type { CodeCache } from '../functions/code-cache.js';
 import type { FunctionConfig } from '../functions/types.js';
 import { runtimeFamilyOf } from '../functions/index.js';
-import type { FunctionLogSink } from '../observability/function-logs.js';
+import type { FunctionLogSink } from '../logs/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { RequestIdFactory } from '../observability/request-id.js';
 import { ChannelClosedError, type Credentials, type FunctionErrorBody } from '../sandbox/channel/index.js';
@@ -74,11 +74,16 @@ export function createInstanceStarter(deps: InstanceStarterDeps, onExit: (inst: 
     });
     inst.sandbox = sandbox;
     const assignStartedAt = clock.now();
+    const functionLog = functionLogs.openInstance({ accountId: inst.fn.accountId, functionName: inst.fn.functionName, qualifier: 'LATEST', revision: inst.fn.revision, instanceId: inst.id });
+    inst.log = functionLog;
     sandbox.onOutput((chunk) => {
       inst.recordOutput(chunk);
-      functionLogs.append(inst.fn.accountId, inst.fn.functionName, chunk);
+      functionLog.output(chunk);
     });
-    void sandbox.exited.then((exit) => onExit(inst, exit));
+    void sandbox.exited.then((exit) => {
+      functionLog.close();
+      onExit(inst, exit);
+    });
     if (inst.state === 'stopped') throw new PlatformError('ServiceUnavailable', 'the instance was stopped while starting');
     const init = cfg.instanceLifecycleConfig?.initializer;
     const initTimeoutMs = init?.handler ? (init.timeout ?? 3) * 1000 : config.instanceStartTimeoutMs;
@@ -93,7 +98,10 @@ export function createInstanceStarter(deps: InstanceStarterDeps, onExit: (inst: 
       const header = buildAssignHeader({ fn: inst.fn, instanceId: inst.id, codeDirInside: sandbox.codeDirInside, ...(sandbox.optDirInside && { optDirInside: sandbox.optDirInside }), region: config.region, initRequestId, readyTimeoutMs: Math.max(500, initTimeoutMs - 500), ...(credentials && { credentials }), ...(deps.platformEnvOf && { platformEnv: deps.platformEnvOf(inst.fn) }) });
       inst.env = header.env;
       const outcome = await sandbox.channel.assign(header);
-      if (!outcome.ok) throw new InitializationFailedError(outcome.error, outcome.log, inst.id);
+      if (!outcome.ok) {
+        functionLog.settle(initRequestId, { functionError: 'UnhandledInvocationError', body: outcome.error }, 'initializer');
+        throw new InitializationFailedError(outcome.error, outcome.log, inst.id);
+      }
     } catch (e: unknown) {
       if (e instanceof ChannelClosedError) {
         const msg = timedOut ? `Function initialization timed out after ${initTimeoutMs / 1000} seconds` : 'Process exited unexpectedly during initialization';

@@ -6,6 +6,7 @@
 import type { InstanceStopReason } from '../events/event-bus.js';
 import type { FunctionRecord } from '../store/types.js';
 import type { Sandbox } from '../sandbox/types.js';
+import type { InstanceLog } from '../logs/index.js';
 import type { TimerHandle } from '../time/clock.js';
 import { INSTANCE_TRANSITIONS, type InstanceInfo, type InstanceState } from './types.js';
 
@@ -25,6 +26,8 @@ export class Instance {
   /** Slots taken, including ones promised to invocations waiting for this instance to start. */
   inFlight = 0;
   sandbox: Sandbox | undefined;
+  /** Where its output and results are attributed to invocations (set once its sandbox started). */
+  log: InstanceLog | undefined;
   stopReason: InstanceStopReason | undefined;
   /** Why a draining instance will stop once its last invocation ends (default: a new revision). */
   drainReason: InstanceStopReason | undefined;

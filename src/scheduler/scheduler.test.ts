@@ -94,7 +94,7 @@ function setup(overrides: Record<string, unknown> = {}, limits?: Partial<Admissi
     driver: scripted.driver, clock, events, logger: createMemoryLogger(), newRequestId: createRequestIdFactory(),
     config: resolveConfig({ idleTimeoutMs: 60_000, ...overrides }, {}),
     codeCache: { ensureUnpacked: async () => '/tmp/code', remove: async () => undefined },
-    functionLogs: { append: () => undefined, close: async () => undefined },
+    functionLogs: { openInstance: () => ({ output: () => undefined, settle: () => undefined, close: () => undefined }), close: async () => undefined },
   });
   const req = (event = 'held') => ({ requestId: 'r', event: Buffer.from(event), isLogTail: false });
   /** Resolves once `n` invocations are held by sandboxes. */

@@ -303,6 +303,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     try {
       const credentials = cfg.role && deps.roleCredentials ? renewedCredentials(inst, cfg.role, deps.roleCredentials, logger) : undefined;
       const out = await sandbox.channel.invoke({ requestId: request.requestId, isLogTail: request.isLogTail, deadlineMs: startedAt + cfg.timeout * 1000, ...(credentials && { credentials }), ...(request.httpTrigger && { httpTrigger: true }) }, request.event);
+      inst.log?.settle(request.requestId, out.errorType && { functionError: out.errorType, body: out.body });
       return { instanceId: inst.id, body: out.body, errorType: out.errorType, contentType: out.contentType, log: out.log, durationMs: clock.now() - startedAt };
     } catch (e: unknown) {
       if (!(e instanceof ChannelClosedError)) throw e;
@@ -313,6 +314,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
           ? [`Function ran out of memory (memorySize ${cfg.memorySize} MB)`, 'OutOfMemoryError']
           : [`Process exited unexpectedly before completing request (code ${exit?.code ?? 'none'}, signal ${exit?.signal ?? 'none'})`, 'ProcessExitedError'];
       const log = request.isLogTail ? inst.linesOf(request.requestId) + `${message}\nFC Invoke End RequestId: ${request.requestId}\n` : undefined;
+      inst.log?.settle(request.requestId, { functionError: 'UnhandledInvocationError', body: { errorMessage: message, errorType: type, stackTrace: [] } });
       return { instanceId: inst.id, body: errorBody(message, type), errorType: 'UnhandledInvocationError', log, durationMs: clock.now() - startedAt };
     } finally {
       isDone = true;

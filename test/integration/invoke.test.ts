@@ -6,7 +6,8 @@ import { $FC, createFcClient, invoke, rejectionOf } from '../helpers/sdk.js';
 import { createFunctionInput, uniqueName } from '../helpers/functions.js';
 import { barrierHandler, startBarrier, type Barrier } from '../helpers/barrier.js';
 import { startServe, type ServeProcess } from '../helpers/serve-process.js';
-import { waitForFileMatch } from '../helpers/wait-for-file.js';
+import { callFc } from '../../src/cli/fc-client.js';
+import { $dara } from '../helpers/sdk.js';
 
 describe('sync invocation', () => {
   let serve: ServeProcess;
@@ -56,11 +57,12 @@ describe('sync invocation', () => {
     assert.equal((await invoke(client, esm)).body.toString(), 'esm nested');
   });
 
-  test('what an instance prints is kept in the function log file', async () => {
+  test("what an instance prints is kept in the function's logs (GetFunctionLogs)", async () => {
     const name = await deploy({ 'index.js': 'exports.handler = async (e) => { console.log("kept line " + e); return "ok"; };' });
     const r = await invoke(client, name, 'xyz');
-    const file = `${serve.dataDir}/logs/functions/${serve.credentials.accountId}/${name}.log`;
-    await waitForFileMatch(file, new RegExp(`${r.headers['x-fc-request-id']} \\[info\\] kept line xyz`));
+    const requestId = r.headers['x-fc-request-id']!;
+    const page = (await callFc(client, { action: 'GetFunctionLogs', method: 'GET', pathname: `/2023-03-30/functions/${name}/logs`, query: { requestId, follow: 'true', waitMs: '15000' } }, new $dara.RuntimeOptions({ readTimeout: 60_000 }))) as { records: { message: string }[] };
+    assert.match(page.records[0]!.message, new RegExp(`${requestId} \\[info\\] kept line xyz`));
   });
 
   test('gives the instance the FC environment plus its own variables, and nothing of the platform', async () => {

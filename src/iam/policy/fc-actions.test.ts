@@ -53,7 +53,7 @@ test('the table has every FC 3.0 operation of the SDK, once, with the SDK\'s met
     assert.equal(fcOperation(operation)?.http, http, operation);
   }
   const own = names.filter((n) => !sdk.has(n)).sort();
-  assert.deepEqual(own, ['CreateVpc', 'DeleteVpc', 'DownloadFunctionCode', 'GetVpc', 'InstanceExec', 'ListVpcs', 'Metrics']);
+  assert.deepEqual(own, ['CreateVpc', 'DeleteVpc', 'DownloadFunctionCode', 'GetFunctionLogs', 'GetVpc', 'InstanceExec', 'ListVpcs', 'Metrics']);
 });
 
 /** Route actions this table does not govern, and who does. */
@@ -165,6 +165,7 @@ test('fcActionFor: sub-resources, openfc operations and the layer ARN', () => {
     ['CreateTrigger', { functionName: 'f', triggerName: 'http' }, 'fc:CreateTrigger', 'functions/f/triggers/http'],
     ['DeleteVpcBinding', { functionName: 'f', vpcId: 'vpc-1' }, 'fc:DeleteVpcBinding', 'functions/f/vpc-bindings/vpc-1'],
     ['InstanceExec', { functionName: 'f', instanceId: 'c-abc' }, 'fc:InstanceExec', 'functions/f/instances/c-abc'],
+    ['GetFunctionLogs', { functionName: 'f' }, 'fc:GetFunctionLogs', 'functions/f'],
     ['CreateVpc', {}, 'fc:CreateVpc', 'vpcs/*'],
     ['DeleteVpc', { vpcId: 'vpc-1' }, 'fc:DeleteVpc', 'vpcs/vpc-1'],
     ['CreateCustomDomain', { domainName: 'api.example.com' }, 'fc:CreateCustomDomain', 'custom-domains/api.example.com'],

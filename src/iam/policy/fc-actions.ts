@@ -158,6 +158,7 @@ export const FC_OPERATIONS: readonly FcOperationEntry[] = [
   op('ListVpcs', `GET ${V3}/vpcs`, arn('vpcs/*'), 'openfc'),
   op('GetVpc', `GET ${V3}/vpcs/{vpcId}`, arn('vpcs/{vpcId}'), 'openfc'),
   op('DeleteVpc', `DELETE ${V3}/vpcs/{vpcId}`, arn('vpcs/{vpcId}'), 'openfc'),
+  op('GetFunctionLogs', `GET ${V3}/functions/{functionName}/logs`, FN, 'openfc'),
   { operation: 'Metrics', isPublic: true, http: 'GET /metrics', reason: 'Prometheus scrape endpoint; no account, no signature' },
   { operation: 'DownloadFunctionCode', isPublic: true, http: 'GET /openfc/code/{token}/code.zip', reason: 'the signed, expiring token in the URL is the authorization (GetFunctionCode hands it out)' },
 ];
