@@ -190,7 +190,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     functions.onChange((change) => {
       if (change.revision === undefined) timers.onFunctionDeleted(change.accountId, change.functionName);
     });
-    const httpTriggers = createHttpTriggerHandler({ triggers, invoke, asyncInvoker, authorizer, clock, logger, config });
+    const httpTriggers = createHttpTriggerHandler({ triggers, invoke, asyncInvoker, authorizer, clock, logger, config, bindings: vpcBindings });
 
 
     const metrics = createMetrics(events);

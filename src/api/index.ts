@@ -71,7 +71,7 @@ export function createRouter(deps: {
   const router = new Router<RouteHandler>();
   if (deps.layers) for (const r of layerRoutes(deps.layers, deps.config)) router.add(r);
   for (const r of [...functionRoutes(deps.functions, deps.config, deps.qualifiers), ...invokeRoutes(deps.invoke, deps.asyncInvoker, deps.config, deps.vpcBindings), ...asyncTaskRoutes(deps.asyncTasks), ...instanceRoutes(deps), ...metricsRoutes(deps), ...concurrencyRoutes(deps.concurrency), ...asyncConfigRoutes(deps.asyncConfigs), ...provisionRoutes(deps.provision, deps.qualifiers), ...vpcRoutes(deps.vpcs), ...codeDownloadRoutes(deps), ...rpcRoutes({ ram: deps.ram, sts: deps.sts, authorize: deps.authorizeRpc }), ...versionRoutes(deps.versions)]) router.add(r);
-  if (deps.fc2) for (const r of fc2Routes({ fc2: deps.fc2, invoke: deps.invoke, asyncInvoker: deps.asyncInvoker, config: deps.config })) router.add(r);
+  if (deps.fc2) for (const r of fc2Routes({ fc2: deps.fc2, invoke: deps.invoke, asyncInvoker: deps.asyncInvoker, config: deps.config, ...(deps.vpcBindings && { bindings: deps.vpcBindings }) })) router.add(r);
   if (deps.triggers) for (const r of triggerRoutes(deps.triggers)) router.add(r);
   if (deps.vpcBindings) for (const r of vpcBindingRoutes(deps.vpcBindings)) router.add(r);
   for (const r of logRoutes(deps)) router.add(r);

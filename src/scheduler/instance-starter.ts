@@ -74,7 +74,7 @@ export function createInstanceStarter(deps: InstanceStarterDeps, onExit: (inst: 
     });
     inst.sandbox = sandbox;
     const assignStartedAt = clock.now();
-    const functionLog = functionLogs.openInstance({ accountId: inst.fn.accountId, functionName: inst.fn.functionName, qualifier: 'LATEST', revision: inst.fn.revision, instanceId: inst.id });
+    const functionLog = functionLogs.openInstance({ accountId: inst.fn.accountId, functionName: inst.fn.functionName, qualifier: inst.fn.versionId ?? 'LATEST', ...(inst.fn.versionId !== undefined && { versionId: inst.fn.versionId }), revision: inst.fn.revision, instanceId: inst.id });
     inst.log = functionLog;
     sandbox.onOutput((chunk) => {
       inst.recordOutput(chunk);

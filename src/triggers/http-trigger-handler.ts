@@ -10,7 +10,7 @@
  * With a `corsConfig`, preflights are answered before the method and caller checks, and answers carry CORS headers.
  */
 import type { HttpTriggerHook, HttpTriggerReply, HttpTriggerRequest } from '../api/index.js';
-import { requestConditions } from '../api/index.js';
+import { requestConditions, sourceVpcOf } from '../api/index.js';
 import type { ResolvedConfig } from '../config/index.js';
 import { PlatformError } from '../errors/index.js';
 import type { Authorizer } from '../iam/index.js';
@@ -24,6 +24,7 @@ import { parseHttpConfig } from './trigger-config.js';
 import type { TriggerService } from './trigger-service.js';
 import { HTTP_TRIGGER_PATH_PREFIX, type HttpTriggerConfig } from './types.js';
 import type { TriggerRecord } from '../store/types.js';
+import type { VpcBindingService } from '../vpc/index.js';
 
 const ASYNC_TYPES = new Set(['Async', 'Task']);
 
@@ -35,6 +36,8 @@ export function createHttpTriggerHandler(deps: {
   clock: Clock;
   logger: Logger;
   config: Pick<ResolvedConfig, 'region' | 'maxSyncPayloadBytes' | 'maxAsyncPayloadBytes'>;
+  /** VPC bindings: a bound function answers only requests that came through a bound VPC's endpoint. */
+  bindings?: Pick<VpcBindingService, 'assertInvocationAllowed'>;
 }): HttpTriggerHook {
   const { triggers, asyncInvoker, authorizer, clock, logger, config } = deps;
 
@@ -62,6 +65,8 @@ export function createHttpTriggerHandler(deps: {
   async function run(r: HttpTriggerRequest, trigger: TriggerRecord, cfg: HttpTriggerConfig, path: string): Promise<HttpTriggerReply> {
     const method = r.req.method ?? 'GET';
     if (!cfg.methods.includes(method)) throw new PlatformError('MethodNotAllowed', `this HTTP trigger accepts ${cfg.methods.join(', ')}, not ${method}`);
+    const sourceVpc = sourceVpcOf(r.req.socket);
+    deps.bindings?.assertInvocationAllowed(trigger.accountId, trigger.functionName, sourceVpc);
     const type = r.req.headers['x-fc-invocation-type'] ?? 'Sync';
     const isAsync = typeof type === 'string' && ASYNC_TYPES.has(type);
     const limit = isAsync ? config.maxAsyncPayloadBytes : config.maxSyncPayloadBytes;
@@ -72,7 +77,7 @@ export function createHttpTriggerHandler(deps: {
       if (signed.principal.accountId !== trigger.accountId) throw new PlatformError('AccessDenied', 'this HTTP trigger only accepts requests signed by the account of its function');
       if (signed.principal.kind !== 'root') {
         const { action, resource } = fcActionFor('InvokeFunction', { region: config.region, accountId: trigger.accountId, functionName: trigger.functionName, qualifier: trigger.qualifier });
-        authorizer.check(signed.principal, action, resource, requestConditions(r.req, clock));
+        authorizer.check(signed.principal, action, resource, requestConditions(r.req, clock, sourceVpc));
       }
       body = signed.body;
     } else body = await r.readBody(limit);

@@ -4,7 +4,7 @@
  * /pre-stop) and, on any other path, echoing the request it got (for HTTP-trigger passthrough).
  */
 
-const SERVER_PY = `import json, os, sys
+const SERVER_PY = `import hashlib, json, os, sys
 from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
 
 state = {'initialized': None, 'inits': 0}
@@ -61,7 +61,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def echo(self, body):
         out = {'method': self.command, 'path': self.path, 'body': body.decode(errors='replace'),
-               'cookie': self.headers.get('cookie'), 'multi': self.headers.get_all('x-multi'), 'fc': self.fc()}
+               'cookie': self.headers.get('cookie'), 'multi': self.headers.get_all('x-multi'), 'fc': self.fc(),
+               'length': len(body), 'sha256': hashlib.sha256(body).hexdigest()}
         print('echo', self.command, self.path, flush=True)
         self.answer(201, json.dumps(out), [('Content-Type', 'application/json'), ('Set-Cookie', 'a=1'), ('Set-Cookie', 'b=2'), ('X-Custom', 'yes')])
 

@@ -18,6 +18,7 @@ import { callFc } from '../../src/cli/fc-client.js';
 import { createTestPlatform, type Platform } from '../../src/platform.js';
 import { checkHost } from '../../src/sandbox/index.js';
 import { createFunctionInput, uniqueName } from '../helpers/functions.js';
+import { createFc2Client, fc2Rejection } from '../helpers/fc2-sdk.js';
 import { Readable } from 'node:stream';
 import { $dara, $FC, createFcClient, invoke, rejectionOf, type FCClient } from '../helpers/sdk.js';
 
@@ -207,6 +208,39 @@ describe('VPC bindings', () => {
     await a.deleteFunction(fn);
     await deleteVpc(a, v.vpcId);
     await deleteVpc(b, foreign.vpcId);
+  });
+
+  test("a bound function's HTTP trigger and its FC 2.0 invoke path are refused from the public listeners too", async () => {
+    const v = await createVpc(a, '10.217.6.0/24');
+    const fn = await deploy(a, 'trig-bound', TARGET);
+    const t = (await a.createTrigger(fn, new $FC.CreateTriggerRequest({ body: new $FC.CreateTriggerInput({
+      triggerName: 'web', triggerType: 'http', triggerConfig: JSON.stringify({ authType: 'anonymous', methods: ['POST'] }),
+    }) }))).body!;
+    const url = t.httpTrigger!.urlIntranet!;
+    const post = () => fetch(url, { method: 'POST', body: 'via trigger', signal: AbortSignal.timeout(30_000) });
+    const before = await post();
+    assert.equal(before.status, 200);
+    assert.match(await before.text(), /^target got \{"version":"v1".*"body":"via trigger"/, 'the function got the HTTP event');
+    await bind(a, fn, v.vpcId);
+    const refused = await post();
+    assert.equal(refused.status, 403);
+    assert.equal(((await refused.json()) as { Code: string }).Code, 'AccessDenied');
+
+    const fc2 = createFc2Client({ endpoint: platform.endpoints.http!, accountId, accessKeyId: platform.defaultAccount.accessKeyId, accessKeySecret: platform.defaultAccount.accessKeySecret });
+    const service = uniqueName('svc');
+    await fc2.createService(service);
+    await fc2.createFunction(service, { functionName: 'pay', runtime: 'nodejs20', handler: 'index.handler', code: { zipFile: (await createFunctionInput('x', TARGET)).code!.zipFile } });
+    assert.equal(String((await fc2.invokeFunction(service, 'pay', 'v2')).data), 'target got v2');
+    await bind(a, `${service}$pay`, v.vpcId);
+    const e = await fc2Rejection(fc2.invokeFunction(service, 'pay', 'v2'));
+    assert.equal(e.code, 'AccessDenied');
+
+    await a.deleteVpcBinding(fn, v.vpcId);
+    assert.equal((await post()).status, 200, 'unbound again, the trigger answers');
+    await fc2.deleteFunction(service, 'pay');
+    await fc2.deleteService(service);
+    await a.deleteFunction(fn);
+    await deleteVpc(a, v.vpcId);
   });
 
   test('openfc vpc bind, bindings and unbind', async () => {

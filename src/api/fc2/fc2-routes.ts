@@ -13,6 +13,8 @@ import { credentialScanHeaders, type CredentialScanResult } from '../../function
 import type { AsyncInvoker, InvokeService } from '../../invoke/index.js';
 import type { RequestContext, RouteHandler } from '../context.js';
 import type { Route } from '../router.js';
+import { sourceVpcOf } from '../source-vpc.js';
+import type { VpcBindingService } from '../../vpc/index.js';
 import { encodeLogTail } from '../routes/invoke-routes.js';
 
 const V2 = '/2016-08-15';
@@ -48,7 +50,7 @@ function endpointOf(ctx: RequestContext): string {
 
 const one = (header: string | string[] | undefined): string | undefined => (Array.isArray(header) ? header[0] : header);
 
-export function fc2Routes(deps: { fc2: Fc2Service; invoke: InvokeService; asyncInvoker: AsyncInvoker; config: ResolvedConfig }): Route<RouteHandler>[] {
+export function fc2Routes(deps: { fc2: Fc2Service; invoke: InvokeService; asyncInvoker: AsyncInvoker; config: ResolvedConfig; bindings?: Pick<VpcBindingService, 'assertInvocationAllowed'> }): Route<RouteHandler>[] {
   const { fc2, invoke, asyncInvoker, config } = deps;
   const codeBodyLimit = config.maxCodeZipBase64Bytes + MAX_CONTROL_BODY_BYTES;
   const account = (ctx: RequestContext) => ctx.principal.accountId;
@@ -141,6 +143,7 @@ export function fc2Routes(deps: { fc2: Fc2Service; invoke: InvokeService; asyncI
         const { serviceName, qualifier } = serviceAndQualifier(ctx);
         const shortName = ctx.params.functionName!;
         const functionName = fc2.functionNameIn(account(ctx), serviceName, shortName);
+        deps.bindings?.assertInvocationAllowed(account(ctx), functionName, sourceVpcOf(ctx.req.socket));
         const type = one(ctx.req.headers['x-fc-invocation-type']) ?? 'Sync';
         if (ASYNC_TYPES.has(type)) {
           const taskHeader = one(ctx.req.headers['x-fc-stateful-async-invocation-id']);

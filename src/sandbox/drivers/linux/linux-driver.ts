@@ -23,8 +23,8 @@ import type { ExecProcess, ExecRequest, Sandbox, SandboxDriver, SandboxExit, San
 import { buildBwrapArgs, SANDBOX_UID } from './bwrap-args.js';
 import { CPU_PERIOD_US, createCgroupManager, type InstanceCgroup } from './cgroups.js';
 import type { HostCheck } from './host-check.js';
-import { createNetworkManager, type InstanceNetwork, type NetworkManager } from './network.js';
-import { acquireNodeLease } from './node-lease.js';
+import { createNetworkManager, sweepDeadLeaseTables, type InstanceNetwork, type NetworkManager } from './network.js';
+import { acquireNodeLease, DEFAULT_LEASE_DIR, isLeaseHeld } from './node-lease.js';
 import { buildSeccompFilter } from './seccomp.js';
 import { canFilterExec, filteredCommand, PYTHON3_BIN } from './seccomp-exec.js';
 
@@ -91,6 +91,8 @@ export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
   try {
     cgroups = createCgroupManager(options.host.cgroups, `openfc-${lease.index}`);
     cgroups.sweep();
+    // Only with the machine-wide lease dir: it alone knows every openfc on this machine.
+    if (options.host.hasNetworking && (options.leaseDir ?? DEFAULT_LEASE_DIR) === DEFAULT_LEASE_DIR) sweepDeadLeaseTables((i) => isLeaseHeld(i), lease.index);
     network = options.host.hasNetworking ? createNetworkManager({ lease: lease.index, subnetBase: options.subnetBase, bandwidth: options.bandwidth }) : undefined;
   } catch (e: unknown) {
     lease.release();

@@ -104,6 +104,33 @@ interface LiveVpc {
   readonly endpointPorts: Set<number>;
 }
 
+/**
+ * Deletes the nftables tables of leases whose owner is gone (an openfc killed before it could
+ * clean up). A dead lease's reject rules would otherwise outlive it and refuse traffic that a
+ * live openfc's VPC endpoints accept (one table's accept cannot overrule another's reject).
+ * The tables of live leases are never touched. Returns the indexes swept.
+ */
+export function sweepDeadLeaseTables(isHeld: (lease: number) => boolean, ownLease: number): number[] {
+  let listing = '';
+  try {
+    listing = execFileSync('nft', ['list', 'tables'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return [];
+  }
+  const swept: number[] = [];
+  for (const m of listing.matchAll(/^table inet openfc_(\d+)$/gm)) {
+    const lease = Number(m[1]);
+    if (lease === ownLease || isHeld(lease)) continue;
+    try {
+      run('nft', ['delete', 'table', 'inet', `openfc_${lease}`]);
+      swept.push(lease);
+    } catch {
+      /* taken over and re-created meanwhile: that owner manages it */
+    }
+  }
+  return swept;
+}
+
 export function createNetworkManager(options: NetworkOptions): NetworkManager {
   const base = ipv4(options.subnetBase, options.lease * 65536);
   const subnet = `${base}/16`;

@@ -30,6 +30,16 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** Whether lease `index` in `dir` is held by a running process (its file exists and names a live pid). */
+export function isLeaseHeld(index: number, dir = DEFAULT_LEASE_DIR): boolean {
+  try {
+    const owner = Number(fs.readFileSync(path.join(dir, `${index}.pid`), 'utf8').trim());
+    return Number.isInteger(owner) && owner > 0 && isAlive(owner);
+  } catch {
+    return false;
+  }
+}
+
 export function acquireNodeLease(dir = DEFAULT_LEASE_DIR): NodeLease {
   fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
   for (let index = 0; index < MAX_NODE_LEASES; index++) {
