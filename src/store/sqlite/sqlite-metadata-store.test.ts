@@ -9,26 +9,9 @@ import { runMetadataStoreContract } from '../metadata-store.contract.js';
 import { createSqliteMetadataStore } from './sqlite-metadata-store.js';
 import type { MetadataStore } from '../types.js';
 import { createSecretBox } from '../secret-box.js';
+import { createSqliteStoreFixture } from './sqlite-fixture.js';
 
-runMetadataStoreContract('sqlite', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openfc-store-'));
-  const file = path.join(dir, 'openfc.db');
-  let store: MetadataStore = createSqliteMetadataStore(file);
-  return {
-    get store() {
-      return store;
-    },
-    async reopen() {
-      store.close();
-      store = createSqliteMetadataStore(file);
-      return store;
-    },
-    async cleanup() {
-      store.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
+runMetadataStoreContract('sqlite', createSqliteStoreFixture('openfc-store-'));
 
 test('the database file is readable by its owner only', (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openfc-store-'));

@@ -1,27 +1,5 @@
 /** Runs the TriggerStore contract against the SQLite backend. */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { runTriggerStoreContract } from '../trigger-store.contract.js';
-import type { MetadataStore } from '../types.js';
-import { createSqliteMetadataStore } from './sqlite-metadata-store.js';
+import { createSqliteStoreFixture } from './sqlite-fixture.js';
 
-runTriggerStoreContract('sqlite', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openfc-trigger-store-'));
-  const file = path.join(dir, 'openfc.db');
-  let store: MetadataStore = createSqliteMetadataStore(file);
-  return {
-    get store() {
-      return store;
-    },
-    async reopen() {
-      store.close();
-      store = createSqliteMetadataStore(file);
-      return store;
-    },
-    async cleanup() {
-      store.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
+runTriggerStoreContract('sqlite', createSqliteStoreFixture('openfc-trigger-store-'));
