@@ -5,17 +5,16 @@
  * cache. Every change bumps the function's revision and is announced to the scheduler. Deploys are
  * checked against the runtime catalogue and scanned for credentials (`credentialScan`).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createCodeStore, type StoredCode } from './code-store.js';
+import { randomUUID } from 'node:crypto';
 import type { ResolvedConfig } from '../config/index.js';
 import { PlatformError, invalidArgument } from '../errors/index.js';
 import type { AuditLog } from '../exec/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { BlobStore, FunctionRecord, MetadataStore } from '../store/types.js';
 import type { Clock } from '../time/clock.js';
-import { decodeZipFileBase64 } from './code-package.js';
 import type { CodeCache } from './code-cache.js';
 import { CODE_DOWNLOAD_PATH, type CodeUrlSigner } from './code-url.js';
-import { crc64ecma } from './crc64.js';
 import { MAX_SCAN_FILE_BYTES, scanDirectory, scanEnvironment, summarizeFindings, type CredentialFinding, type CredentialScanResult } from './credential-scan.js';
 import { createRuntimeCatalogue, type RuntimeCatalogue } from './runtimes.js';
 import type { FunctionConfig, FunctionView } from './types.js';
@@ -71,14 +70,6 @@ export interface FunctionService {
   toView(record: FunctionRecord): FunctionView;
 }
 
-/** A code package stored for a deploy. */
-interface StoredCode {
-  readonly identity: Pick<FunctionRecord, 'codeBlobKey' | 'codeChecksum' | 'codeSize'>;
-  /** Where the package is unpacked. */
-  readonly dir: string;
-  /** This call stored the blob (it was not there already), so a refusal may remove it. */
-  readonly isNew: boolean;
-}
 
 /** FC's time format: ISO 8601 UTC with second precision. */
 export function fcTime(ms: number): string {
@@ -154,36 +145,9 @@ export function createFunctionService(deps: {
     for (const fn of listeners) fn(change);
   }
 
-  /** Validates, stores and unpacks a code package; returns its identity, where it is unpacked, and whether this call stored it. */
-  async function storeCode(code: unknown): Promise<StoredCode> {
-    if (typeof code !== 'object' || code === null || Array.isArray(code)) throw invalidArgument('code must be an object with zipFile');
-    const c = code as Record<string, unknown>;
-    if (c.zipFile === undefined && (c.ossBucketName !== undefined || c.ossObjectName !== undefined)) {
-      throw invalidArgument('code from OSS (ossBucketName/ossObjectName) is not available in openfc; send the package as code.zipFile');
-    }
-    const zip = decodeZipFileBase64(c.zipFile, { maxBase64Bytes: config.maxCodeZipBase64Bytes });
-    const codeChecksum = crc64ecma(zip);
-    if (c.checksum !== undefined && String(c.checksum) !== codeChecksum) {
-      throw invalidArgument(`code.checksum ${String(c.checksum)} does not match the CRC-64 of the package (${codeChecksum})`);
-    }
-    const existed = await blobs.has(createHash('sha256').update(zip).digest('hex'));
-    const { key } = await blobs.put(zip);
-    let dir: string;
-    try {
-      dir = await codeCache.ensureUnpacked(key);
-    } catch (e: unknown) {
-      if (!existed) await blobs.delete(key).catch(() => undefined);
-      throw e;
-    }
-    return { identity: { codeBlobKey: key, codeChecksum, codeSize: zip.length }, dir, isNew: !existed };
-  }
-
-  /** Removes a package this request stored, when the deploy is refused after storing it. */
-  async function discardCode(code: StoredCode | undefined): Promise<void> {
-    if (!code?.isNew) return;
-    await codeCache.remove(code.identity.codeBlobKey).catch(() => undefined);
-    await blobs.delete(code.identity.codeBlobKey).catch(() => undefined);
-  }
+  const codeStore = createCodeStore({ blobs, codeCache, config });
+  const storeCode = (code: unknown) => codeStore.store(code, 'the function');
+  const discardCode = (code: StoredCode | undefined) => codeStore.discard(code);
 
   /** The environment variables' findings, when the request sets them and scanning is on. */
   function scanEnv(env: Record<string, string> | undefined): CredentialFinding[] {

@@ -8,7 +8,7 @@
  * or making it private later never breaks a function that already uses it; the package blobs of
  * deleted versions are therefore kept.
  */
-import { createHash } from 'node:crypto';
+import { createCodeStore, type StoredCode } from './code-store.js';
 import type { ResolvedConfig } from '../config/index.js';
 import { PlatformError, invalidArgument } from '../errors/index.js';
 import type { AuditLog } from '../exec/index.js';
@@ -16,10 +16,8 @@ import type { Logger } from '../observability/logger.js';
 import type { LayerVersionRecord } from '../store/layer-types.js';
 import type { BlobStore, MetadataStore } from '../store/types.js';
 import type { Clock } from '../time/clock.js';
-import { decodeZipFileBase64 } from './code-package.js';
 import type { CodeCache } from './code-cache.js';
 import type { CodeUrlSigner } from './code-url.js';
-import { crc64ecma } from './crc64.js';
 import { scanDirectory, summarizeFindings, type CredentialScanResult } from './credential-scan.js';
 import { fcTime } from './function-service.js';
 import { formatLayerVersionArn, parseLayerVersionArn, validateLayerName, validateLayerVersion } from './layer-arn.js';
@@ -131,28 +129,10 @@ export function createLayerService(deps: {
     return [...new Set(v as string[])];
   }
 
-  /** Validates, stores and unpacks the package (zip-slip, bombs, links and sizes are checked while unpacking). */
-  async function storeCode(code: unknown): Promise<{ key: string; checksum: string; size: number; dir: string; isNew: boolean }> {
-    if (typeof code !== 'object' || code === null || Array.isArray(code)) throw invalidArgument('code is required: send the layer package as code.zipFile (base64 of a zip)');
-    const c = code as Record<string, unknown>;
-    if (c.zipFile === undefined && (c.ossBucketName !== undefined || c.ossObjectName !== undefined)) {
-      throw invalidArgument('code from OSS (ossBucketName/ossObjectName) is not available in openfc; send the package as code.zipFile');
-    }
-    const zip = decodeZipFileBase64(c.zipFile, { maxBase64Bytes: config.maxCodeZipBase64Bytes });
-    const checksum = crc64ecma(zip);
-    if (c.checksum !== undefined && String(c.checksum) !== checksum) throw invalidArgument(`code.checksum ${String(c.checksum)} does not match the CRC-64 of the package (${checksum})`);
-    const existed = await blobs.has(createHash('sha256').update(zip).digest('hex'));
-    const { key } = await blobs.put(zip);
-    try {
-      return { key, checksum, size: zip.length, dir: await codeCache.ensureUnpacked(key), isNew: !existed };
-    } catch (e: unknown) {
-      if (!existed) await blobs.delete(key).catch(() => undefined);
-      throw e;
-    }
-  }
+  const codeStore = createCodeStore({ blobs, codeCache, config });
 
   /** The same screening CreateFunction does: log and audit a find, then warn or refuse (CredentialsInCode). */
-  async function screenCredentials(scope: Record<string, string>, code: { key: string; dir: string; isNew: boolean }, options: LayerRequestOptions | undefined): Promise<void> {
+  async function screenCredentials(scope: Record<string, string>, code: StoredCode, options: LayerRequestOptions | undefined): Promise<void> {
     if (config.credentialScan === 'off') return;
     const result = await scanDirectory(code.dir);
     if (result.skipped.length > 0) logger?.warn('credential scan skipped files larger than its limit', { ...scope, skipped: result.skipped });
@@ -163,8 +143,7 @@ export function createLayerService(deps: {
       audit?.write('credentials.found', { ...scope, outcome, findings });
       if (outcome === 'refused') {
         if (code.isNew) {
-          await codeCache.remove(code.key).catch(() => undefined);
-          await blobs.delete(code.key).catch(() => undefined);
+          await codeStore.discard(code);
         }
         throw new PlatformError(
           'CredentialsInCode',
@@ -182,11 +161,11 @@ export function createLayerService(deps: {
       const description = stringField(input, 'description', MAX_DESCRIPTION_LENGTH);
       const license = stringField(input, 'license', MAX_LICENSE_LENGTH);
       const compatibleRuntime = compatibleRuntimes(input.compatibleRuntime);
-      const code = await storeCode(input.code);
+      const code = await codeStore.store(input.code, 'the layer');
       const scope = { accountId, layerName, operation: 'CreateLayerVersion', ...(options?.requestId && { requestId: options.requestId }) };
       await screenCredentials(scope, code, options);
       const record = store.createLayerVersion({
-        accountId, layerName, description, license, compatibleRuntime, codeBlobKey: code.key, codeChecksum: code.checksum, codeSize: code.size, createdTime: fcTime(clock.now()),
+        accountId, layerName, description, license, compatibleRuntime, ...code.identity, createdTime: fcTime(clock.now()),
       });
       logger?.info('layer version created', { accountId, layerName, version: record.version });
       return toView(record, options?.endpoint);
