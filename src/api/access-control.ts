@@ -30,15 +30,7 @@ export function createAccessControl(deps: { authorizer: Authorizer; clock: Clock
     const entry = fc2Operation(operation);
     if (!entry) throw new PlatformError('AccessDenied', `no RAM action governs ${operation}, so only the account's root may call it`);
     const params: { region: string; accountId: string; serviceName?: string; functionName?: string } = { region, accountId: ctx.principal.accountId, ...ctx.params };
-    if (entry.fromBody.length) {
-      let body: Record<string, unknown> = {};
-      try {
-        body = ctx.json();
-      } catch {
-        /* the handler answers the bad body */
-      }
-      for (const name of entry.fromBody) if (typeof body[name] === 'string' && body[name] !== '') params[name] = body[name] as string;
-    }
+    Object.assign(params, bodyParams(ctx, entry.fromBody));
     params.serviceName ??= '*';
     params.functionName ??= '*';
     let target;
@@ -61,15 +53,7 @@ export function createAccessControl(deps: { authorizer: Authorizer; clock: Clock
         if (v) params[name] = v;
       }
       Object.assign(params, ctx.params);
-      if (entry.fromBody.length) {
-        let body: Record<string, unknown> = {};
-        try {
-          body = ctx.json();
-        } catch {
-          /* the handler answers the bad body; authorization uses wildcards for what it cannot read */
-        }
-        for (const name of entry.fromBody) if (typeof body[name] === 'string' && body[name] !== '') params[name] = body[name] as string;
-      }
+      Object.assign(params, bodyParams(ctx, entry.fromBody));
       // A name the request does not give (a malformed request) is authorized as '*': only a policy
       // that allows every such resource lets it through to be refused by validation.
       for (const name of placeholders(entry.resources[entry.resources.length - 1]!)) params[name] ??= '*';
@@ -89,4 +73,22 @@ export function createAccessControl(deps: { authorizer: Authorizer; clock: Clock
       check(principal, req, action, resource);
     },
   };
+}
+
+/**
+ * The resource names an operation takes from its JSON body (CreateFunction's functionName, …).
+ * A body that does not parse gives none: the handler answers it, and authorization uses wildcards
+ * for what it cannot read.
+ */
+function bodyParams(ctx: RequestContext, names: readonly string[]): Record<string, string> {
+  const params: Record<string, string> = {};
+  if (names.length === 0) return params;
+  let body: Record<string, unknown> = {};
+  try {
+    body = ctx.json();
+  } catch {
+    return params;
+  }
+  for (const name of names) if (typeof body[name] === 'string' && body[name] !== '') params[name] = body[name] as string;
+  return params;
 }
