@@ -40,6 +40,17 @@ export function createAccessControl(deps: { authorizer: Authorizer; clock: Clock
       target = { action: entry.action, resource: '*' };
     }
     check(ctx.principal, ctx.req, target.action, target.resource);
+    checkPassRole(ctx);
+  }
+  /**
+   * A request that hands a role to openfc (a function's or service's `role`, a trigger's
+   * `invocationRole`) lets the function act as that role, so a RAM user or role session also needs
+   * `ram:PassRole` on it, as on Alibaba Cloud; otherwise fc:UpdateFunction alone would reach any
+   * role of the account that trusts FC.
+   */
+  function checkPassRole(ctx: RequestContext): void {
+    if (ctx.principal.kind === 'root' || (ctx.req.method !== 'POST' && ctx.req.method !== 'PUT')) return;
+    for (const role of Object.values(bodyParams(ctx, PASSED_ROLE_FIELDS))) check(ctx.principal, ctx.req, 'ram:PassRole', role);
   }
   return {
     authorizeRoute(ctx, operation) {
@@ -64,6 +75,7 @@ export function createAccessControl(deps: { authorizer: Authorizer; clock: Clock
         target = { action: entry.action, resource: '*' };
       }
       check(ctx.principal, ctx.req, target.action, target.resource);
+      checkPassRole(ctx);
     },
     authorizeRpc(ctx, action, resource) {
       check(ctx.principal, ctx.req, action, resource);
@@ -74,6 +86,9 @@ export function createAccessControl(deps: { authorizer: Authorizer; clock: Clock
     },
   };
 }
+
+/** Body fields that name a role for openfc to use. */
+const PASSED_ROLE_FIELDS = ['role', 'invocationRole'] as const;
 
 /**
  * The resource names an operation takes from its JSON body (CreateFunction's functionName, …).

@@ -6,6 +6,7 @@
  * requests and WebSocket upgrades. FC 2.0 requests (`Authorization: FC …`, iam/fc2-signature)
  * take their own branch with the same key and session lookup.
  */
+import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ResolvedConfig } from '../config/index.js';
 import { PlatformError } from '../errors/index.js';
@@ -84,8 +85,11 @@ export function createAuthenticator(deps: { accounts: AccountService; sts: StsSe
     return claimant;
   }
   /** After the signature: the account the client addresses (x-fc-account-id) must be the key's own. */
-  function verifyFc2(claimant: Claimant & { fc2: ParsedFc2Authorization }, request: { method: string; rawUrl: string; headers: IncomingHttpHeaders }): void {
+  function verifyFc2(claimant: Claimant & { fc2: ParsedFc2Authorization }, request: { method: string; rawUrl: string; headers: IncomingHttpHeaders; body?: Buffer }): void {
+    // The FC 2.0 scheme signs no query and no nonce: it is accepted on the FC 2.0 API only, never on FC 3.0 routes, HTTP triggers or exec.
+    if (!request.rawUrl.startsWith(FC2_PATH_PREFIX)) throw new PlatformError('SignatureNotMatch', `an 'FC <accessKeyId>:<signature>' Authorization is accepted on ${FC2_PATH_PREFIX} paths only; sign FC 3.0 requests with ACS3-HMAC-SHA256`);
     verifyFc2Signature({ method: request.method, rawUrl: request.rawUrl, headers: request.headers, auth: claimant.fc2, secret: claimant.secret });
+    if (request.body && request.body.length > 0) checkFc2ContentMd5(request.headers['content-md5'], request.body);
     const accountHeader = request.headers['x-fc-account-id'];
     if (typeof accountHeader === 'string' && accountHeader !== claimant.principal.accountId) {
       throw new PlatformError('AccessDenied', `the AccessKey '${claimant.fc2.accessKeyId}' does not belong to account '${accountHeader}' (x-fc-account-id)`);
@@ -113,4 +117,19 @@ export function createAuthenticator(deps: { accounts: AccountService; sts: StsSe
       return verdict.then((v) => acceptSignature(v, request.headers, nonces, clock.now()));
     },
   };
+}
+
+const FC2_PATH_PREFIX = '/2016-08-15/';
+
+/**
+ * The FC 2.0 signature covers `content-md5`, not the body itself, so a body must match it, or a
+ * captured request could be replayed with another body. `@alicloud/fc2` sends base64 of the hex
+ * MD5; base64 of the raw digest (RFC 1864) is accepted too.
+ */
+function checkFc2ContentMd5(header: string | string[] | undefined, body: Buffer): void {
+  if (typeof header !== 'string' || header === '') throw new PlatformError('SignatureNotMatch', 'an FC 2.0 request with a body must send content-md5, so that its signature covers the body');
+  const digest = createHash('md5').update(body).digest();
+  if (header !== Buffer.from(digest.toString('hex'), 'utf8').toString('base64') && header !== digest.toString('base64')) {
+    throw new PlatformError('SignatureNotMatch', 'content-md5 does not match the request body');
+  }
 }

@@ -51,7 +51,8 @@ export function fc2StringToSign(method: string, path: string, headers: IncomingH
   let canonicalHeaders = '';
   for (const h of fcHeaders) canonicalHeaders += `${h}:${headerValue(headers[h])}\n`;
   let s = `${method}\n${headerValue(headers['content-md5'])}\n${headerValue(headers['content-type'])}\n${headerValue(headers.date)}\n${canonicalHeaders}${path}`;
-  if (path.includes('/proxy/')) {
+  // The SDK signs the query of /proxy/ paths only (`path.startsWith('/proxy/')` before it adds `/2016-08-15`).
+  if (/^\/\d{4}-\d{2}-\d{2}\/proxy\//.test(path)) {
     const params: string[] = [];
     for (const [k, v] of new URLSearchParams(rawQuery)) params.push(`${k}=${v}`);
     s += '\n' + params.sort().join('\n');

@@ -79,7 +79,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   };
   const isCurrent = (inst: Instance) => {
     // A version never changes: its instances stay current until the version is deleted (or the function: then they drain).
-    if (inst.fn.versionId !== undefined) return inst.drainReason !== 'version-deleted';
+    if (inst.fn.versionId !== undefined) return inst.drainReason !== 'version-deleted' && inst.drainReason !== 'function-deleted';
     const latest = latestRevision.get(poolKey(inst.fn.accountId, inst.fn.functionName));
     return latest === undefined || latest === inst.fn.revision;
   };
@@ -198,7 +198,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     if (isClosed) throw new PlatformError('ServiceUnavailable', 'openfc is shutting down');
     let best: Instance | undefined;
     for (const inst of poolOf(fn)) {
-      if (inst.fn.revision !== fn.revision || inst.fn.versionId !== fn.versionId || !inst.hasFreeSlot || inst.stopReason) continue;
+      // functionId too: a function deleted and created again under its name restarts its revisions and version ids.
+      if (inst.fn.revision !== fn.revision || inst.fn.versionId !== fn.versionId || inst.fn.functionId !== fn.functionId || !inst.hasFreeSlot || inst.stopReason) continue;
       if (inst.state !== 'ready' && inst.state !== 'starting') continue;
       if (!best || inst.inFlight > best.inFlight || (inst.inFlight === best.inFlight && inst.state === 'ready' && best.state === 'starting')) best = inst;
     }
@@ -373,6 +374,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       for (const inst of pool) {
         if (revision !== undefined && (inst.fn.revision === revision || inst.fn.versionId !== undefined)) continue;
         const reason = revision === undefined ? 'function-deleted' : 'revision-changed';
+        // A starting instance is marked too: it stops when its first invocation ends.
+        if (revision === undefined) inst.drainReason = 'function-deleted';
         if (inst.inFlight === 0 && inst.state === 'ready') void stop(inst, reason);
         else if (inst.state === 'ready') inst.transition('draining');
       }

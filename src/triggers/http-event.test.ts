@@ -25,6 +25,15 @@ describe('HTTP trigger event', () => {
     assert.deepEqual([e.body, e.isBase64Encoded], ['hi', false]);
   });
 
+  test("a signed caller's credentials never reach the function; with anonymous triggers the app's own Authorization does", () => {
+    const raw = ['Authorization', 'ACS3-HMAC-SHA256 Credential=AK,SignedHeaders=host,Signature=s', 'x-acs-security-token', 'tok', 'x-fc-security-token', 'tok2', 'x-acs-signature-nonce', 'n', 'x-app', 'kept'];
+    const input = { req: fakeRequest(raw), rawPath: '/', rawQuery: '', body: Buffer.alloc(0), accountId: '1', triggerId: 't', requestId: 'r', nowMs: 0 };
+    const signed = buildHttpEvent({ ...input, dropSignatureHeaders: true });
+    assert.deepEqual(Object.keys(signed.headers), ['X-App']);
+    const anonymous = buildHttpEvent(input);
+    assert.equal(anonymous.headers.Authorization, raw[1]);
+  });
+
   test('a binary body is base64', () => {
     const body = Buffer.from([0, 255, 1, 128]);
     const e = buildHttpEvent({ req: fakeRequest(['Content-Type', 'application/octet-stream']), rawPath: '/', rawQuery: '', body, accountId: '1', triggerId: 't', requestId: 'r', nowMs: 0 });

@@ -54,14 +54,20 @@ function safeDecode(s: string): string {
   }
 }
 
+/** The headers that carry a signed caller's credentials (ACS3 and FC 2.0). */
+const SIGNATURE_HEADERS = new Set(['authorization', 'x-acs-security-token', 'x-fc-security-token', 'x-acs-signature-nonce']);
+
 /** Builds the event of one request; `rawPath` is the path after `/http/<triggerId>`. */
 export function buildHttpEvent(input: {
   req: IncomingMessage; rawPath: string; rawQuery: string; body: Buffer; accountId: string; triggerId: string; requestId: string; nowMs: number;
+  /** authType function: openfc checked the caller's signature, and its credentials never reach the function (nor async tasks or logs). */
+  dropSignatureHeaders?: boolean;
 }): HttpTriggerEvent {
   const { req } = input;
   const headers: Record<string, string> = {};
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (input.dropSignatureHeaders && SIGNATURE_HEADERS.has(raw[i]!.toLowerCase())) continue;
     const name = canonicalHeaderName(raw[i]!);
     headers[name] = headers[name] === undefined ? raw[i + 1]! : `${headers[name]},${raw[i + 1]!}`;
   }

@@ -66,7 +66,6 @@ export function createHttpTriggerHandler(deps: {
     const method = r.req.method ?? 'GET';
     if (!cfg.methods.includes(method)) throw new PlatformError('MethodNotAllowed', `this HTTP trigger accepts ${cfg.methods.join(', ')}, not ${method}`);
     const sourceVpc = sourceVpcOf(r.req.socket);
-    deps.bindings?.assertInvocationAllowed(trigger.accountId, trigger.functionName, sourceVpc);
     const type = r.req.headers['x-fc-invocation-type'] ?? 'Sync';
     const isAsync = typeof type === 'string' && ASYNC_TYPES.has(type);
     const limit = isAsync ? config.maxAsyncPayloadBytes : config.maxSyncPayloadBytes;
@@ -81,8 +80,9 @@ export function createHttpTriggerHandler(deps: {
       }
       body = signed.body;
     } else body = await r.readBody(limit);
+    deps.bindings?.assertInvocationAllowed(trigger.accountId, trigger.functionName, sourceVpc);
 
-    const event = Buffer.from(JSON.stringify(buildHttpEvent({ req: r.req, rawPath: path, rawQuery: r.rawQuery, body, accountId: trigger.accountId, triggerId: trigger.triggerId, requestId: r.requestId, nowMs: r.nowMs })));
+    const event = Buffer.from(JSON.stringify(buildHttpEvent({ req: r.req, rawPath: path, rawQuery: r.rawQuery, body, accountId: trigger.accountId, triggerId: trigger.triggerId, requestId: r.requestId, nowMs: r.nowMs, dropSignatureHeaders: cfg.authType === 'function' })));
     const qualifier = trigger.qualifier;
     if (isAsync) {
       const taskHeader = r.req.headers['x-fc-async-task-id'];

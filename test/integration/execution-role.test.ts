@@ -64,6 +64,30 @@ describe('execution roles', () => {
     assert.equal((await rejectionOf(invoke(asRole, name))).code, 'AccessDenied');
   });
 
+  test('a RAM user may hand a role to a function only with ram:PassRole on it', async () => {
+    const arn = await role('fn-passed', { Service: ['fc.aliyuncs.com'] }, ['fc:ListFunctions']);
+    const user = uniqueName('deployer');
+    await ram.createUser(new $Ram.CreateUserRequest({ userName: user }));
+    const key = (await ram.createAccessKey(new $Ram.CreateAccessKeyRequest({ userName: user }))).body!.accessKey!;
+    const allow = async (policyName: string, statement: Record<string, unknown>) => {
+      await ram.createPolicy(new $Ram.CreatePolicyRequest({ policyName, policyDocument: JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', ...statement }] }) }));
+      await ram.attachPolicyToUser(new $Ram.AttachPolicyToUserRequest({ policyName, policyType: 'Custom', userName: user }));
+    };
+    await allow(`${user}-fc`, { Action: 'fc:*', Resource: '*' });
+    const asUser = createFcClient({ endpoint, accessKeyId: key.accessKeyId!, accessKeySecret: key.accessKeySecret! });
+    const name = uniqueName('passed');
+    const withRole = async () => createFunctionInput(name, SHOW_CREDENTIALS, { role: arn });
+    const refused = await rejectionOf(asUser.createFunction(new $FC.CreateFunctionRequest({ body: await withRole() })));
+    assert.equal(refused.code, 'AccessDenied');
+    assert.match(String(refused.data?.Message), /ram:PassRole/);
+    await asUser.createFunction(new $FC.CreateFunctionRequest({ body: await createFunctionInput(name, SHOW_CREDENTIALS) }));
+    const update = () => asUser.updateFunction(name, new $FC.UpdateFunctionRequest({ body: new $FC.UpdateFunctionInput({ role: arn }) }));
+    assert.equal((await rejectionOf(update())).code, 'AccessDenied', 'fc:UpdateFunction alone does not reach the role');
+    await allow(`${user}-pass`, { Action: 'ram:PassRole', Resource: arn });
+    await update();
+    assert.match((await credentialsSeenBy(arn)).seen!.context.accessKeyId!, /^STS\./);
+  });
+
   test('a function without a role gets no credentials at all', async () => {
     const { seen } = await credentialsSeenBy();
     assert.deepEqual(seen!.context, { accessKeyId: '', accessKeySecret: '', securityToken: '' });

@@ -4,6 +4,8 @@
  * invocation (sync, async, log tail, function errors), FC 2.0 errors, signatures, accounts, STS.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { computeFc2Signature, fc2StringToSign } from '../../src/iam/index.js';
 import RamModule, * as $Ram from '@alicloud/ram20150501';
 import StsModule, * as $Sts from '@alicloud/sts20150401';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
@@ -232,6 +234,33 @@ describe('the FC 2.0 API with @alicloud/fc2', () => {
     assert.ok(raw.headers.get('x-fc-request-id'));
     const stale = await fetch(`${endpoint}/2016-08-15/services`, { headers: { date: new Date(Date.now() - 3_600_000).toUTCString(), authorization: `FC ${a.accessKeyId}:AAAA` } });
     assert.equal(((await stale.json()) as Record<string, unknown>).ErrorCode, 'InvalidTimeStamp');
+  });
+
+  test('an FC 2.0 signature covers its body through content-md5 and is refused outside /2016-08-15', async () => {
+    const a = platform.defaultAccount;
+    const signed = (method: string, path: string, body: string) => {
+      const headers: Record<string, string> = {
+        date: new Date().toUTCString(), 'content-type': 'application/octet-stream', 'x-fc-account-id': a.accountId,
+        'content-md5': Buffer.from(createHash('md5').update(body).digest('hex')).toString('base64'),
+      };
+      headers.authorization = `FC ${a.accessKeyId}:${computeFc2Signature(a.accessKeySecret, fc2StringToSign(method, path, headers, ''))}`;
+      return headers;
+    };
+    const fn = 'md5-checked';
+    await fc2.createFunction(svc, { functionName: fn, runtime: 'nodejs20', handler: 'index.handler', code: { zipFile } });
+    const invokePath = `/2016-08-15/services/${svc}/functions/${fn}/invocations`;
+    const headers = signed('POST', invokePath, 'original');
+    const ok = await fetch(`${endpoint}${invokePath}`, { method: 'POST', headers, body: 'original' });
+    assert.equal(ok.status, 200, await ok.clone().text());
+    const swapped = await fetch(`${endpoint}${invokePath}`, { method: 'POST', headers, body: 'replaced' });
+    assert.equal(swapped.status, 403);
+    assert.equal(((await swapped.json()) as Record<string, unknown>).ErrorCode, 'SignatureNotMatch');
+    const { 'content-md5': _md5, ...noMd5 } = signed('POST', invokePath, '');
+    assert.equal((await fetch(`${endpoint}${invokePath}`, { method: 'POST', headers: noMd5, body: 'unsigned body' })).status, 403, 'a body without content-md5 is refused');
+    const v3Path = '/2023-03-30/functions';
+    const onV3 = await fetch(`${endpoint}${v3Path}`, { headers: signed('GET', v3Path, '') });
+    assert.equal(onV3.status, 403);
+    assert.equal(((await onV3.json()) as Record<string, unknown>).Code, 'SignatureNotMatch');
   });
 
   test('another account sees none of this account\'s services, and may not act in its name', async () => {

@@ -165,7 +165,7 @@ export function fc2Routes(deps: { fc2: Fc2Service; invoke: InvokeService; asyncI
           'x-fc-instance-id': outcome.instanceId,
           'x-fc-code-checksum': fn.codeChecksum,
           'x-fc-invocation-duration': String(outcome.durationMs),
-          'x-fc-invocation-service-version': 'LATEST',
+          'x-fc-invocation-service-version': fn.versionId ?? 'LATEST',
         };
         if (outcome.errorType) headers['x-fc-error-type'] = outcome.errorType;
         if (logType === 'Tail') headers['x-fc-log-result'] = encodeLogTail(outcome.log ?? '');

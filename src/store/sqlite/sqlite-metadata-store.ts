@@ -138,7 +138,13 @@ export function createSqliteMetadataStore(file: string, options: { secretBox?: S
     getVpc: db.prepare('SELECT * FROM vpcs WHERE vpc_id = ?'),
     listVpcs: db.prepare('SELECT * FROM vpcs WHERE @accountId IS NULL OR account_id = @accountId ORDER BY created_time, vpc_id'),
     deleteVpc: db.prepare('DELETE FROM vpcs WHERE vpc_id = ?'),
-    functionsInVpc: db.prepare(`SELECT function_name FROM functions WHERE account_id = ? AND json_extract(config, '$.vpcConfig.vpcId') = ? ORDER BY function_name`),
+    // Functions, their published versions and FC 2.0 services (whose functions inherit it) that name the VPC.
+    functionsInVpc: db.prepare(
+      `SELECT function_name AS name FROM functions WHERE account_id = $a AND json_extract(config, '$.vpcConfig.vpcId') = $v
+       UNION SELECT function_name || ' (version ' || version_id || ')' FROM function_versions WHERE account_id = $a AND json_extract(config, '$.vpcConfig.vpcId') = $v
+       UNION SELECT 'FC 2.0 service ' || service_name FROM fc2_services WHERE account_id = $a AND json_extract(config, '$.vpcConfig.vpcId') = $v
+       ORDER BY name`,
+    ),
     putConcurrency: db.prepare(
       `INSERT INTO concurrency_configs (account_id, function_name, reserved_concurrency) VALUES (?, ?, ?)
        ON CONFLICT (account_id, function_name) DO UPDATE SET reserved_concurrency = excluded.reserved_concurrency`,
@@ -254,7 +260,7 @@ export function createSqliteMetadataStore(file: string, options: { secretBox?: S
       return stmt.deleteVpc.run(vpcId).changes > 0;
     },
     functionsInVpc(accountId, vpcId) {
-      return (stmt.functionsInVpc.all(accountId, vpcId) as { function_name: string }[]).map((r) => r.function_name);
+      return (stmt.functionsInVpc.all({ a: accountId, v: vpcId }) as { name: string }[]).map((r) => r.name);
     },
     putProvisionConfig(accountId, functionName, config) {
       try {
