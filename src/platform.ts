@@ -147,6 +147,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     const qualifiers = createQualifierResolver({ functions, versions });
     const concurrency = createConcurrencyConfigService({ store, functions, maxInstancesPerAccount: config.maxInstancesPerAccount });
     const asyncConfigs = createAsyncConfigService({ store, functions, clock, region: config.region, qualifiers });
+    versions.onQualifierDeleted(({ accountId, functionName, qualifier }) => asyncConfigs.forgetQualifier(accountId, functionName, qualifier));
     const admission = createAdmission({
       clock, reservations: concurrency.reservations,
       limits: {

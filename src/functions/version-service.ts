@@ -68,6 +68,8 @@ export interface VersionService {
   findVersion(accountId: string, functionName: string, versionId: string): VersionRecord | undefined;
   findAlias(accountId: string, functionName: string, aliasName: string): AliasRecord | undefined;
   onVersionDeleted(fn: (deleted: VersionDeleted) => void): void;
+  /** After a version or an alias is deleted: settings kept per qualifier (async invoke configs) go with it. */
+  onQualifierDeleted(fn: (deleted: { accountId: string; functionName: string; qualifier: string }) => void): void;
 }
 
 const versionView = (v: VersionRecord): VersionView => ({ versionId: v.versionId, description: v.description, createdTime: v.createdTime, lastModifiedTime: v.lastModifiedTime });
@@ -93,6 +95,18 @@ export function createVersionService(deps: { store: MetadataStore; functions: Fu
   const versions = new Map<string, VersionRecord>();
   const aliases = new Map<string, AliasRecord>();
   const listeners: ((d: VersionDeleted) => void)[] = [];
+  const qualifierListeners: ((d: { accountId: string; functionName: string; qualifier: string }) => void)[] = [];
+  /** A version or alias that a trigger fires cannot be deleted: the trigger would fail at every fire. */
+  const refuseIfTriggered = (accountId: string, functionName: string, qualifier: string, what: string) => {
+    const names: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = store.listTriggers(accountId, functionName, { limit: 100, ...(nextToken && { nextToken }) });
+      for (const t of page.items) if (t.qualifier === qualifier) names.push(t.triggerName);
+      nextToken = page.nextToken;
+    } while (nextToken);
+    if (names.length > 0) throw new PlatformError('ResourceInUse', `${what} is used by the triggers ${names.join(', ')}; point them at another qualifier or delete them first`);
+  };
   const key = (accountId: string, functionName: string, name: string) => `${accountId}\u0000${functionName}\u0000${name}`;
   const forgetFunction = (accountId: string, functionName: string) => {
     const prefix = `${accountId}\u0000${functionName}\u0000`;
@@ -141,6 +155,9 @@ export function createVersionService(deps: { store: MetadataStore; functions: Fu
   return {
     findVersion,
     findAlias,
+    onQualifierDeleted(fn) {
+      qualifierListeners.push(fn);
+    },
     onVersionDeleted(fn) {
       listeners.push(fn);
     },
@@ -171,9 +188,11 @@ export function createVersionService(deps: { store: MetadataStore; functions: Fu
     deleteVersion(accountId, functionName, versionId) {
       existing(accountId, functionName);
       const id = parseVersionId(versionId, 'versionId');
+      refuseIfTriggered(accountId, functionName, id, `version '${id}' of function '${functionName}'`);
       if (!store.deleteFunctionVersion(accountId, functionName, id)) throw new PlatformError('VersionNotFound', `version '${id}' of function '${functionName}' does not exist`);
       versions.delete(key(accountId, functionName, id));
       for (const fn of listeners) fn({ accountId, functionName, versionId: id });
+      for (const fn of qualifierListeners) fn({ accountId, functionName, qualifier: id });
     },
     createAlias(accountId, functionName, input) {
       existing(accountId, functionName);
@@ -208,9 +227,11 @@ export function createVersionService(deps: { store: MetadataStore; functions: Fu
     deleteAlias(accountId, functionName, aliasName) {
       existing(accountId, functionName);
       validateAliasName(aliasName);
+      if (store.getAlias(accountId, functionName, aliasName)) refuseIfTriggered(accountId, functionName, aliasName, `alias '${aliasName}' of function '${functionName}'`);
       const isDeleted = store.deleteAlias(accountId, functionName, aliasName);
       aliases.delete(key(accountId, functionName, aliasName));
       if (!isDeleted) throw aliasNotFound(functionName, aliasName);
+      for (const fn of qualifierListeners) fn({ accountId, functionName, qualifier: aliasName });
     },
   };
 }

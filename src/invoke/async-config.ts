@@ -76,6 +76,8 @@ export interface AsyncConfigService {
    * accepted (InvokeFunction) and where it runs (the dispatcher resolves it again).
    */
   effective(accountId: string, functionName: string, qualifier: string | null): EffectiveAsyncConfig;
+  /** Drops the config of a qualifier that no longer exists (a deleted version or alias), so a new one of that name starts from the defaults. */
+  forgetQualifier(accountId: string, functionName: string, qualifier: string): void;
 }
 
 /** The validated PutAsyncInvokeConfig input, as stored (defaults applied). */
@@ -254,6 +256,10 @@ export function createAsyncConfigService(deps: {
       const isDeleted = store.deleteAsyncInvokeConfig(accountId, functionName, q);
       cache.delete(cacheKey(accountId, functionName));
       if (!isDeleted) throw notFound(functionName, q);
+    },
+    forgetQualifier(accountId, functionName, qualifier) {
+      store.deleteAsyncInvokeConfig(accountId, functionName, qualifier);
+      cache.delete(cacheKey(accountId, functionName));
     },
     list(accountId, query) {
       const page = pageConfigs(store.listAsyncInvokeConfigs(accountId), query);

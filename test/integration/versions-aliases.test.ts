@@ -292,6 +292,27 @@ describe('function versions and aliases', () => {
     assert.equal((await publish(name)).versionId, '1', 'a new function starts its own count');
   });
 
+  test('a version or alias a trigger fires cannot be deleted; a deleted alias takes its async config with it', async () => {
+    const name = await createFunction();
+    await publish(name);
+    await createAlias(name, { aliasName: 'live', versionId: '1' });
+    await client.createTrigger(name, new $FC.CreateTriggerRequest({ body: new $FC.CreateTriggerInput({
+      triggerName: 'web', triggerType: 'http', qualifier: 'live', triggerConfig: JSON.stringify({ authType: 'anonymous', methods: ['GET'] }),
+    }) }));
+    const inUse = await rejectionOf(client.deleteAlias(name, 'live'));
+    assert.equal(inUse.code, 'ResourceInUse');
+    assert.match(String(inUse.data?.Message), /triggers web/);
+    await client.deleteTrigger(name, 'web');
+
+    const putConfig = () => client.putAsyncInvokeConfig(name, new $FC.PutAsyncInvokeConfigRequest({ qualifier: 'live', body: new $FC.PutAsyncInvokeConfigInput({ maxAsyncRetryAttempts: 0 }) }));
+    await putConfig();
+    await client.deleteAlias(name, 'live');
+    await createAlias(name, { aliasName: 'live', versionId: '1' });
+    const gone = await rejectionOf(client.getAsyncInvokeConfig(name, new $FC.GetAsyncInvokeConfigRequest({ qualifier: 'live' })));
+    assert.equal(gone.code, 'AsyncConfigNotFound', 'a new alias of the same name starts without the old config');
+    await client.deleteFunction(name);
+  });
+
   test('the CLI publishes and lists versions, manages aliases and invokes with --qualifier', async () => {
     const name = await createFunction(client, 'one');
     const keys = ['--endpoint', platform.endpoints.http!, '--access-key-id', platform.defaultAccount.accessKeyId, '--access-key-secret', platform.defaultAccount.accessKeySecret];
