@@ -253,6 +253,12 @@ function createV2(root: string): CgroupManager {
 }
 
 /** `dirName` is this platform's directory under openfc's own cgroup, e.g. `openfc-0` (see node-lease). */
+/** Whether openfc's cgroup directory `dirName` exists (so sweeping it creates nothing). */
+export function hasCgroupDir(layout: CgroupLayout, dirName: string): boolean {
+  const root = layout.version === 'v2' ? layout.roots.unified : layout.roots.freezer;
+  return root !== undefined && fs.existsSync(path.join(root, dirName));
+}
+
 export function createCgroupManager(layout: CgroupLayout, dirName: string): CgroupManager {
   if (layout.version === 'v2') return createV2(path.join(layout.roots.unified!, dirName));
   const roots: Partial<Record<V1Controller, string>> = {};

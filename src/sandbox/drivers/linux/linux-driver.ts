@@ -21,10 +21,10 @@ import { LiveSandboxes, awaitRuntime } from '../../runtime-connection.js';
 import { commandLine, spawnExecProcess } from '../../exec-process.js';
 import type { ExecProcess, ExecRequest, Sandbox, SandboxDriver, SandboxExit, SandboxSpec, StemCell, StemCellSpec, VpcAttachment } from '../../types.js';
 import { buildBwrapArgs, SANDBOX_UID } from './bwrap-args.js';
-import { CPU_PERIOD_US, createCgroupManager, type InstanceCgroup } from './cgroups.js';
+import { CPU_PERIOD_US, createCgroupManager, hasCgroupDir, type CgroupLayout, type InstanceCgroup } from './cgroups.js';
 import type { HostCheck } from './host-check.js';
 import { createNetworkManager, sweepDeadLeaseTables, type InstanceNetwork, type NetworkManager } from './network.js';
-import { acquireNodeLease, DEFAULT_LEASE_DIR, isLeaseHeld } from './node-lease.js';
+import { acquireNodeLease, DEFAULT_LEASE_DIR, isLeaseHeld, MAX_NODE_LEASES } from './node-lease.js';
 import { buildSeccompFilter } from './seccomp.js';
 import { canFilterExec, filteredCommand, PYTHON3_BIN } from './seccomp-exec.js';
 
@@ -83,6 +83,19 @@ export interface LinuxDriverOptions {
   readonly leaseDir?: string;
 }
 
+/**
+ * Clears what openfc processes that died without cleaning up left behind under leases nobody holds
+ * now: their (possibly frozen) instances are thawed and killed, and their nftables tables deleted,
+ * so they neither hold memory nor refuse traffic that live leases accept.
+ */
+function sweepDeadLeases(layout: CgroupLayout, ownLease: number, hasNetworking: boolean): void {
+  for (let i = 0; i < MAX_NODE_LEASES; i++) {
+    if (i === ownLease || isLeaseHeld(i) || !hasCgroupDir(layout, `openfc-${i}`)) continue;
+    createCgroupManager(layout, `openfc-${i}`).sweep();
+  }
+  if (hasNetworking) sweepDeadLeaseTables((i) => isLeaseHeld(i), ownLease);
+}
+
 export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
   if (!options.host.isUsable || !options.host.cgroups) throw new PlatformError('ServiceUnavailable', `the linux sandbox driver cannot run here: ${options.host.problems.join('; ')}`);
   const lease = acquireNodeLease(options.leaseDir);
@@ -92,7 +105,7 @@ export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
     cgroups = createCgroupManager(options.host.cgroups, `openfc-${lease.index}`);
     cgroups.sweep();
     // Only with the machine-wide lease dir: it alone knows every openfc on this machine.
-    if (options.host.hasNetworking && (options.leaseDir ?? DEFAULT_LEASE_DIR) === DEFAULT_LEASE_DIR) sweepDeadLeaseTables((i) => isLeaseHeld(i), lease.index);
+    if ((options.leaseDir ?? DEFAULT_LEASE_DIR) === DEFAULT_LEASE_DIR) sweepDeadLeases(options.host.cgroups, lease.index, options.host.hasNetworking);
     network = options.host.hasNetworking ? createNetworkManager({ lease: lease.index, subnetBase: options.subnetBase, bandwidth: options.bandwidth }) : undefined;
   } catch (e: unknown) {
     lease.release();
