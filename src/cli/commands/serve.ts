@@ -9,6 +9,7 @@ import { startPlatform } from '../../platform.js';
 
 interface ServeFlags {
   dataDir?: string;
+  exitWithParent?: boolean;
   port?: string;
   httpPort?: string;
   vpcEndpointPort?: string;
@@ -22,6 +23,9 @@ interface ServeFlags {
 }
 
 const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+
+/** How often --exit-with-parent checks that its parent is still there. */
+const PARENT_WATCH_INTERVAL_MS = 1000;
 
 export function registerServeCommand(program: Command): void {
   program
@@ -38,6 +42,7 @@ export function registerServeCommand(program: Command): void {
     .option('--sandbox <driver>', `sandbox driver: ${SANDBOX_DRIVER_NAMES.join('|')} (env OPENFC_SANDBOX; default ${DEFAULT_CONFIG.sandbox}: linux where this machine allows, else process)`)
     .option('--idle-timeout <seconds>', `release on-demand instances idle this long (default ${DEFAULT_CONFIG.idleTimeoutMs / 1000})`)
     .option('--log-level <level>', 'debug|info|warn|error (env OPENFC_LOG_LEVEL; default info)')
+    .option('--exit-with-parent', 'shut down gracefully when the process that started openfc goes away (for test harnesses and supervisors)')
     .addHelpText('after', '\nEnvironment: OPENFC_ROOT_ACCESS_KEY_ID and OPENFC_ROOT_ACCESS_KEY_SECRET set the root AccessKey of the default account.')
     .action(async (flags: ServeFlags) => {
       const options: PlatformOptions = {
@@ -79,6 +84,16 @@ export function registerServeCommand(program: Command): void {
         const onInt = () => shutdown('SIGINT');
         process.on('SIGTERM', onTerm);
         process.on('SIGINT', onInt);
+        if (flags.exitWithParent) {
+          // An orphan is re-parented (to init or a subreaper): the starter died without stopping us.
+          const parent = process.ppid;
+          const watch = setInterval(() => {
+            if (process.ppid === parent) return;
+            clearInterval(watch);
+            shutdown('parent exit');
+          }, PARENT_WATCH_INTERVAL_MS);
+          watch.unref();
+        }
       });
       out.write('openfc stopped\n');
     });
