@@ -51,13 +51,14 @@ interface Vpc {
 /**
  * A caller inside a VPC. {call: name, type?} invokes `name` through OPENFC_API_ENDPOINT, signed
  * ACS3-HMAC-SHA256 by hand with the execution role's credentials; {probe: url} is a plain GET;
- * {env: true} shows OPENFC_API_ENDPOINT. Every request is bounded (3 s).
+ * {env: true} shows OPENFC_API_ENDPOINT. A probe is bounded by 3 s of silence; a call by 12 s, since
+ * the function it invokes may have to start cold on a busy machine (the caller's own timeout is 15 s).
  */
 const CALLER = `const crypto = require('crypto'); const http = require('http');
 const sha256 = (b) => crypto.createHash('sha256').update(b).digest('hex');
-function request(url, method, headers, body) {
+function request(url, method, headers, body, idleMs = 3000) {
   return new Promise((resolve) => {
-    const req = http.request(url, { method, headers, timeout: 3000 }, (res) => {
+    const req = http.request(url, { method, headers, timeout: idleMs }, (res) => {
       const chunks = []; res.on('data', (c) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode, errorType: res.headers['x-fc-error-type'], body: Buffer.concat(chunks).toString() }));
     });
@@ -86,7 +87,7 @@ exports.handler = async (event) => {
   const signature = crypto.createHmac('sha256', process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET).update('ACS3-HMAC-SHA256\\n' + sha256(canonical)).digest('hex');
   h.authorization = 'ACS3-HMAC-SHA256 Credential=' + h['x-acs-accesskey-id'] + ',SignedHeaders=' + names.join(';') + ',Signature=' + signature;
   h['x-fc-invocation-type'] = e.type || 'Sync';
-  return JSON.stringify(await request(url, 'POST', h, body));
+  return JSON.stringify(await request(url, 'POST', h, body, 12000));
 };\n`;
 
 const TARGET = { 'index.js': `exports.handler = async (event) => 'target got ' + event.toString();\n` };

@@ -23,7 +23,7 @@ import type { ExecProcess, ExecRequest, Sandbox, SandboxDriver, SandboxExit, San
 import { buildBwrapArgs, SANDBOX_UID } from './bwrap-args.js';
 import { CPU_PERIOD_US, createCgroupManager, hasCgroupDir, type CgroupLayout, type InstanceCgroup } from './cgroups.js';
 import type { HostCheck } from './host-check.js';
-import { createNetworkManager, sweepDeadLeaseTables, type InstanceNetwork, type NetworkManager } from './network.js';
+import { createNetworkManager, sweepDeadLeaseNetworks, type InstanceNetwork, type NetworkManager } from './network.js';
 import { acquireNodeLease, DEFAULT_LEASE_DIR, isLeaseHeld, MAX_NODE_LEASES } from './node-lease.js';
 import { buildSeccompFilter } from './seccomp.js';
 import { canFilterExec, filteredCommand, PYTHON3_BIN } from './seccomp-exec.js';
@@ -93,7 +93,7 @@ function sweepDeadLeases(layout: CgroupLayout, ownLease: number, hasNetworking: 
     if (i === ownLease || isLeaseHeld(i) || !hasCgroupDir(layout, `openfc-${i}`)) continue;
     createCgroupManager(layout, `openfc-${i}`).sweep();
   }
-  if (hasNetworking) sweepDeadLeaseTables((i) => isLeaseHeld(i), ownLease);
+  if (hasNetworking) sweepDeadLeaseNetworks((i) => isLeaseHeld(i), ownLease);
 }
 
 export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {

@@ -105,30 +105,40 @@ interface LiveVpc {
 }
 
 /**
- * Deletes the nftables tables of leases whose owner is gone (an openfc killed before it could
- * clean up). A dead lease's reject rules would otherwise outlive it and refuse traffic that a
- * live openfc's VPC endpoints accept (one table's accept cannot overrule another's reject).
- * The tables of live leases are never touched. Returns the indexes swept.
+ * Deletes what the network managers of leases whose owner is gone (an openfc killed before it could
+ * clean up) left in the kernel: their nftables tables, instance namespaces, veths and VPC bridges.
+ * A dead lease's reject rules would otherwise outlive it, and its bridges keep VPC addresses that a
+ * live openfc may give out again (two bridges with one gateway address lose replies). Leases that
+ * are held are never touched. Returns the lease indexes swept.
  */
-export function sweepDeadLeaseTables(isHeld: (lease: number) => boolean, ownLease: number): number[] {
-  let listing = '';
-  try {
-    listing = execFileSync('nft', ['list', 'tables'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  } catch {
-    return [];
-  }
-  const swept: number[] = [];
-  for (const m of listing.matchAll(/^table inet openfc_(\d+)$/gm)) {
-    const lease = Number(m[1]);
-    if (lease === ownLease || isHeld(lease)) continue;
+export function sweepDeadLeaseNetworks(isHeld: (lease: number) => boolean, ownLease: number): number[] {
+  const list = (cmd: string, args: string[]) => {
     try {
-      run('nft', ['delete', 'table', 'inet', `openfc_${lease}`]);
-      swept.push(lease);
+      return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     } catch {
-      /* taken over and re-created meanwhile: that owner manages it */
+      return '';
     }
+  };
+  const isDead = (lease: number) => lease !== ownLease && !isHeld(lease);
+  const swept = new Set<number>();
+  const attempt = (lease: number, cmd: string, args: string[]) => {
+    try {
+      run(cmd, args);
+      swept.add(lease);
+    } catch {
+      /* gone already, or taken over meanwhile: its owner manages it */
+    }
+  };
+  for (const m of list('nft', ['list', 'tables']).matchAll(/^table inet openfc_(\d+)$/gm)) {
+    if (isDead(Number(m[1]))) attempt(Number(m[1]), 'nft', ['delete', 'table', 'inet', `openfc_${m[1]}`]);
   }
-  return swept;
+  for (const m of list('ip', ['netns', 'list']).matchAll(/^(openfc-(\d+)-\d+)\b/gm)) {
+    if (isDead(Number(m[2]))) attempt(Number(m[2]), 'ip', ['netns', 'del', m[1]!]);
+  }
+  for (const m of list('ip', ['-o', 'link', 'show']).matchAll(new RegExp(`^\\d+: (${IFACE_PREFIX}(\\d+)[xv][0-9a-z]*)[@:]`, 'gm'))) {
+    if (isDead(Number(m[2]))) attempt(Number(m[2]), 'ip', ['link', 'del', m[1]!]);
+  }
+  return [...swept];
 }
 
 export function createNetworkManager(options: NetworkOptions): NetworkManager {
