@@ -178,9 +178,13 @@ describe('VPCs', () => {
       const barrier = await startBarrier();
       try {
         barrier.release();
-        // Longer than TCP's first SYN retransmission (about 1 s, then 3 s): the first packet through a
-        // just-made outside host's path can be lost while its neighbour entries settle.
-        assert.equal(await probe(a, 'both', { url: `${barrier.url}/wait`, timeoutMs: 7000 }), 'reached:go');
+        // Up to three connections, each from a new source port and waiting past TCP's SYN
+        // retransmissions: right after the other network suites, the first connection through the
+        // NAT to a just-made outside host is sometimes lost (seen only in full-suite runs). What is
+        // asserted is that the instance reaches the internet at all, and the VPC-only one never does.
+        let reached = '';
+        for (let attempt = 0; attempt < 3 && reached !== 'reached:go'; attempt++) reached = await probe(a, 'both', { url: `${barrier.url}/wait`, timeoutMs: 7000 });
+        assert.equal(reached, 'reached:go');
         assert.match(await probe(a, 'vpcOnly', { url: `${barrier.url}/wait` }), /^blocked:/);
       } finally {
         await barrier.close();
