@@ -6,12 +6,10 @@
  * - `at(YYYY-MM-DDTHH:mm:ss)`: once, at that wall-clock time in the zone (or with a trailing `Z`, in UTC).
  */
 import { invalidArgument } from '../errors/index.js';
+import { CRON_DAYS, parseCronField } from '../time/cron-field.js';
 
 export type Schedule = { readonly kind: 'cron'; readonly fields: readonly (readonly boolean[])[]; readonly timeZone: string } | { readonly kind: 'at'; readonly atMs: number };
 
-const FIELD_RANGES: readonly [number, number][] = [[0, 59], [0, 59], [0, 23], [1, 31], [1, 12], [0, 7]];
-const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
-const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 
 export function checkTimeZone(timeZone: string): void {
   try {
@@ -21,31 +19,6 @@ export function checkTimeZone(timeZone: string): void {
   }
 }
 
-function parseField(text: string, index: number, expr: string): boolean[] {
-  const [lo, hi] = FIELD_RANGES[index]!;
-  const allowed = new Array<boolean>(hi + 1).fill(false);
-  const value = (t: string): number => {
-    const upper = t.toUpperCase();
-    if (index === 4 && MONTHS.includes(upper)) return MONTHS.indexOf(upper) + 1;
-    if (index === 5 && DAYS.includes(upper)) return DAYS.indexOf(upper);
-    const n = Number(t);
-    if (!/^\d+$/.test(t) || n < lo || n > hi) throw invalidArgument(`scheduleExpression '${expr}': '${t}' is out of range ${lo}-${hi} in field ${index + 1}`);
-    return n;
-  };
-  for (const part of text.split(',')) {
-    const [range, stepText] = part.split('/') as [string, string | undefined];
-    const step = stepText === undefined ? 1 : Number(stepText);
-    if (!Number.isInteger(step) || step < 1) throw invalidArgument(`scheduleExpression '${expr}': bad step in '${part}'`);
-    let from: number;
-    let to: number;
-    if (range === '*' || range === '?') [from, to] = [lo, hi];
-    else if (range.includes('-')) [from, to] = range.split('-').map(value) as [number, number];
-    else [from, to] = [value(range), stepText === undefined ? value(range) : hi];
-    for (let v = from; v <= to; v += step) allowed[v] = true;
-  }
-  if (index === 5 && allowed[7]) allowed[0] = true;
-  return allowed;
-}
 
 /** The wall-clock fields of `ms` in `timeZone`. */
 function wallClock(ms: number, timeZone: string): { second: number; minute: number; hour: number; day: number; month: number; weekday: number; year: number } {
@@ -53,7 +26,7 @@ function wallClock(ms: number, timeZone: string): { second: number; minute: numb
   const get = (t: string) => parts.find((p) => p.type === t)!.value;
   return {
     second: Number(get('second')), minute: Number(get('minute')), hour: Number(get('hour')), day: Number(get('day')), month: Number(get('month')), year: Number(get('year')),
-    weekday: DAYS.indexOf(get('weekday').toUpperCase()),
+    weekday: CRON_DAYS.indexOf(get('weekday').toUpperCase()),
   };
 }
 
@@ -63,7 +36,7 @@ export function parseSchedule(expr: string, timeZone = 'UTC'): Schedule {
   if (cron) {
     const fields = cron[1]!.trim().split(/\s+/);
     if (fields.length !== 6) throw invalidArgument(`scheduleExpression '${expr}' must have six fields: seconds minutes hours day-of-month month day-of-week`);
-    return { kind: 'cron', fields: fields.map((f, i) => parseField(f, i, expr)), timeZone };
+    return { kind: 'cron', fields: fields.map((f, i) => parseCronField(f, i, (why) => invalidArgument(`scheduleExpression '${expr}': ${why}`))), timeZone };
   }
   const at = /^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(Z?)\)$/.exec(expr.trim());
   if (at) {

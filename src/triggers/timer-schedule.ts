@@ -11,6 +11,7 @@
  *   so the points (and the async task ids made from them) are the same after a restart.
  */
 import { invalidArgument } from '../errors/index.js';
+import { CRON_DAYS, parseCronField } from '../time/cron-field.js';
 
 export type TimerSchedule =
   | {
@@ -20,10 +21,6 @@ export type TimerSchedule =
     }
   | { readonly kind: 'every'; readonly expression: string; readonly intervalMs: number };
 
-const FIELD_NAMES = ['seconds', 'minutes', 'hours', 'day-of-month', 'month', 'day-of-week'];
-const FIELD_RANGES: readonly [number, number][] = [[0, 59], [0, 59], [0, 23], [1, 31], [1, 12], [0, 7]];
-const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
-const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 const DESCRIPTORS: Readonly<Record<string, string>> = {
   '@yearly': '0 0 0 1 1 *', '@annually': '0 0 0 1 1 *', '@monthly': '0 0 0 1 * *', '@weekly': '0 0 0 * * 0', '@daily': '0 0 0 * * *', '@midnight': '0 0 0 * * *', '@hourly': '0 0 * * * *',
 };
@@ -37,37 +34,6 @@ function bad(expr: string, why: string): Error {
   return invalidArgument(`cronExpression '${expr}' is invalid: ${why}. Use six fields 'S M H DoM Mon DoW' such as '0 0/5 * * * *' (optionally after 'CRON_TZ=Asia/Shanghai '), or '@every 1m30s'`);
 }
 
-function parseField(text: string, index: number, expr: string): boolean[] {
-  const [lo, hi] = FIELD_RANGES[index]!;
-  const allowed = new Array<boolean>(hi + 1).fill(false);
-  const value = (t: string): number => {
-    const upper = t.toUpperCase();
-    if (index === 4 && MONTHS.includes(upper)) return MONTHS.indexOf(upper) + 1;
-    if (index === 5 && DAYS.includes(upper)) return DAYS.indexOf(upper);
-    const n = Number(t);
-    if (!/^\d+$/.test(t) || n < lo || n > hi) throw bad(expr, `'${t}' is not within ${lo}-${hi} in the ${FIELD_NAMES[index]} field`);
-    return n;
-  };
-  for (const part of text.split(',')) {
-    const pieces = part.split('/');
-    if (pieces.length > 2 || pieces[0] === '') throw bad(expr, `'${part}' in the ${FIELD_NAMES[index]} field is not a value, range or step`);
-    const [range, stepText] = pieces as [string, string | undefined];
-    const step = stepText === undefined ? 1 : Number(stepText);
-    if (!/^\d*$/.test(stepText ?? '') || !Number.isInteger(step) || step < 1) throw bad(expr, `'${part}' has a bad step in the ${FIELD_NAMES[index]} field`);
-    let from: number;
-    let to: number;
-    if (range === '*' || range === '?') [from, to] = [lo, hi];
-    else if (range.includes('-')) {
-      const ends = range.split('-');
-      if (ends.length !== 2) throw bad(expr, `'${range}' is not a range in the ${FIELD_NAMES[index]} field`);
-      [from, to] = ends.map(value) as [number, number];
-      if (from > to) throw bad(expr, `the range '${range}' runs backwards in the ${FIELD_NAMES[index]} field`);
-    } else [from, to] = [value(range), stepText === undefined ? value(range) : hi];
-    for (let v = from; v <= to; v += step) allowed[v] = true;
-  }
-  if (index === 5 && allowed[7]) allowed[0] = true;
-  return allowed;
-}
 
 function checkTimeZone(expr: string, timeZone: string): void {
   try {
@@ -105,7 +71,7 @@ export function parseTimerSchedule(expression: string): TimerSchedule {
   }
   const texts = expr.split(/\s+/);
   if (texts.length !== 6) throw bad(expression, `it has ${texts.length} fields, not six (seconds come first)`);
-  const fields = texts.map((f, i) => parseField(f, i, expression));
+  const fields = texts.map((f, i) => parseCronField(f, i, (why) => bad(expression, why)));
   const isStar = (t: string) => t === '*' || t === '?';
   const formatter = timeZone === 'UTC'
     ? undefined
@@ -132,7 +98,7 @@ function wallClock(ms: number, formatter: Intl.DateTimeFormat | undefined): Wall
   }
   const w: Partial<WallClock> = {};
   for (const p of formatter.formatToParts(ms)) {
-    if (p.type === 'weekday') w.weekday = DAYS.indexOf(p.value.toUpperCase());
+    if (p.type === 'weekday') w.weekday = CRON_DAYS.indexOf(p.value.toUpperCase());
     else if (p.type === 'second' || p.type === 'minute' || p.type === 'hour' || p.type === 'day' || p.type === 'month') w[p.type] = Number(p.value);
   }
   return w as WallClock;
