@@ -45,6 +45,8 @@ export function registerServeCommand(program: Command): void {
     .option('--exit-with-parent', 'shut down gracefully when the process that started openfc goes away (for test harnesses and supervisors)')
     .addHelpText('after', '\nEnvironment: OPENFC_ROOT_ACCESS_KEY_ID and OPENFC_ROOT_ACCESS_KEY_SECRET set the root AccessKey of the default account.')
     .action(async (flags: ServeFlags) => {
+      // Taken before anything else: a starter that dies while openfc starts up is noticed too.
+      const starter = process.ppid;
       const options: PlatformOptions = {
         dataDir: flags.dataDir,
         httpsPort: num(flags.port),
@@ -86,9 +88,8 @@ export function registerServeCommand(program: Command): void {
         process.on('SIGINT', onInt);
         if (flags.exitWithParent) {
           // An orphan is re-parented (to init or a subreaper): the starter died without stopping us.
-          const parent = process.ppid;
           const watch = setInterval(() => {
-            if (process.ppid === parent) return;
+            if (process.ppid === starter) return;
             clearInterval(watch);
             shutdown('parent exit');
           }, PARENT_WATCH_INTERVAL_MS);
