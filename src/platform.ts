@@ -143,6 +143,9 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     closers.push(() => controlPlaneAudit.close());
     const layers = createLayerService({ store, blobs, codeCache, clock, config, codeUrls, logger, audit: controlPlaneAudit });
     const functions = createFunctionService({ store, blobs, codeCache, clock, config, codeUrls, isolationWarning: notIsolated, logger, audit: controlPlaneAudit, layers });
+    functions.onChange((c) => {
+      if (c.revision === undefined) vpcBindings.forgetFunction(c.accountId, c.functionName);
+    });
     const versions = createVersionService({ store, functions, clock });
     const qualifiers = createQualifierResolver({ functions, versions });
     const concurrency = createConcurrencyConfigService({ store, functions, maxInstancesPerAccount: config.maxInstancesPerAccount });

@@ -19,8 +19,10 @@ export interface VpcBindingService {
   create(accountId: string, functionName: string, input: Record<string, unknown>): void;
   list(accountId: string, functionName: string): { vpcIds: string[] };
   delete(accountId: string, functionName: string, vpcId: string): void;
-  /** {@link assertInvocationAllowed} on this service's store. */
+  /** {@link assertInvocationAllowed} on this service's store, with each function's bindings cached (it runs on every invocation). */
   assertInvocationAllowed(accountId: string, functionName: string, sourceVpcId: string | undefined): void;
+  /** Drops the cached bindings of a function that was deleted (its bindings went with it). */
+  forgetFunction(accountId: string, functionName: string): void;
 }
 
 /**
@@ -45,6 +47,17 @@ export function assertInvocationAllowed(store: Pick<VpcBindingStore, 'listVpcBin
 
 export function createVpcBindingService(deps: { store: MetadataStore; clock: Clock }): VpcBindingService {
   const { store, clock } = deps;
+  /** Bindings by function; this service makes every change to them, so the cache is exact. */
+  const cache = new Map<string, readonly string[]>();
+  const keyOf = (accountId: string, functionName: string) => `${accountId}\u0000${functionName}`;
+  const cached: Pick<VpcBindingStore, 'listVpcBindings'> = {
+    listVpcBindings(accountId, functionName) {
+      const key = keyOf(accountId, functionName);
+      let bound = cache.get(key);
+      if (!bound) cache.set(key, (bound = store.listVpcBindings(accountId, functionName)));
+      return bound as string[];
+    },
+  };
   const mustExist = (accountId: string, functionName: string) => {
     if (!store.getFunction(accountId, functionName)) throw new PlatformError('FunctionNotFound', `function '${functionName}' does not exist`);
   };
@@ -59,6 +72,7 @@ export function createVpcBindingService(deps: { store: MetadataStore; clock: Clo
       if (bound.includes(vpcId)) return;
       if (bound.length >= MAX_VPC_BINDINGS_PER_FUNCTION) throw invalidArgument(`function '${functionName}' already has ${MAX_VPC_BINDINGS_PER_FUNCTION} VPC bindings, the most a function may have`);
       store.putVpcBinding(accountId, functionName, vpcId, new Date(clock.now()).toISOString());
+      cache.delete(keyOf(accountId, functionName));
     },
     list(accountId, functionName) {
       mustExist(accountId, functionName);
@@ -66,10 +80,15 @@ export function createVpcBindingService(deps: { store: MetadataStore; clock: Clo
     },
     delete(accountId, functionName, vpcId) {
       mustExist(accountId, functionName);
-      if (!store.deleteVpcBinding(accountId, functionName, vpcId)) throw new PlatformError('VpcBindingNotFound', `function '${functionName}' has no binding to VPC '${vpcId}'`);
+      const isDeleted = store.deleteVpcBinding(accountId, functionName, vpcId);
+      cache.delete(keyOf(accountId, functionName));
+      if (!isDeleted) throw new PlatformError('VpcBindingNotFound', `function '${functionName}' has no binding to VPC '${vpcId}'`);
     },
     assertInvocationAllowed(accountId, functionName, sourceVpcId) {
-      assertInvocationAllowed(store, accountId, functionName, sourceVpcId);
+      assertInvocationAllowed(cached, accountId, functionName, sourceVpcId);
+    },
+    forgetFunction(accountId, functionName) {
+      cache.delete(keyOf(accountId, functionName));
     },
   };
 }
