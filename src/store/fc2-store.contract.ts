@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { isPlatformError } from '../errors/index.js';
-import type { MetadataStoreFixture } from './metadata-store.contract.js';
+import { storeWithAccount, type MetadataStoreFixture } from './metadata-store.contract.js';
 import type { Fc2ServiceRecord } from './types.js';
 
 function service(accountId: string, serviceName: string): Fc2ServiceRecord {
@@ -17,13 +17,7 @@ function service(accountId: string, serviceName: string): Fc2ServiceRecord {
 
 export function runFc2StoreContract(name: string, create: () => Promise<MetadataStoreFixture>): void {
   describe(`Fc2ServiceStore contract: ${name}`, () => {
-    async function withStore(t: { after(fn: () => Promise<void>): void }) {
-      const fx = await create();
-      t.after(() => fx.cleanup());
-      const acct = `1${Math.floor(Math.random() * 1e15)}`;
-      fx.store.createAccount({ accountId: acct, createdTime: new Date().toISOString() });
-      return { ...fx, acct };
-    }
+    const withStore = (t: { after(fn: () => Promise<void>): void }) => storeWithAccount(create, t);
 
     test('creates, reads, updates and deletes a service; a taken name is ServiceAlreadyExists', async (t) => {
       const { store, acct } = await withStore(t);

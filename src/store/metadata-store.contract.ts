@@ -16,24 +16,28 @@ export interface MetadataStoreFixture {
   reopen?(): Promise<MetadataStore>;
 }
 
-function fnRecord(accountId: string, functionName: string, revision = 1): FunctionRecord {
+/** A function record for contract suites; each revision has its own code checksum. */
+export function fnRecord(accountId: string, functionName: string, revision = 1): FunctionRecord {
   const now = new Date().toISOString();
   return {
     accountId, functionName, functionId: randomUUID(), revision,
     config: { runtime: 'nodejs20', handler: 'index.handler', memorySize: 128, environmentVariables: { A: 'b' } },
-    codeBlobKey: 'a'.repeat(64), codeChecksum: '123', codeSize: 10, createdTime: now, lastModifiedTime: now,
+    codeBlobKey: 'a'.repeat(64), codeChecksum: `sum-${revision}`, codeSize: 10, createdTime: now, lastModifiedTime: now,
   };
+}
+
+/** A fresh store from `create` (cleaned up after the test) with one new account in it. */
+export async function storeWithAccount(create: () => Promise<MetadataStoreFixture>, t: { after(fn: () => Promise<void>): void }): Promise<MetadataStoreFixture & { acct: string }> {
+  const fx = await create();
+  t.after(() => fx.cleanup());
+  const acct = `1${Math.floor(Math.random() * 1e15)}`;
+  fx.store.createAccount({ accountId: acct, createdTime: new Date().toISOString() });
+  return Object.assign(fx, { acct });
 }
 
 export function runMetadataStoreContract(name: string, create: () => Promise<MetadataStoreFixture>): void {
   describe(`MetadataStore contract: ${name}`, () => {
-    async function withStore(t: { after(fn: () => Promise<void>): void }) {
-      const fx = await create();
-      t.after(() => fx.cleanup());
-      const acct = `1${Math.floor(Math.random() * 1e15)}`;
-      fx.store.createAccount({ accountId: acct, createdTime: new Date().toISOString() });
-      return { ...fx, acct };
-    }
+    const withStore = (t: { after(fn: () => Promise<void>): void }) => storeWithAccount(create, t);
 
     test('stores accounts and their access keys', async (t) => {
       const { store, acct } = await withStore(t);

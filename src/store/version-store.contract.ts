@@ -4,20 +4,12 @@
  * Each backend's test file calls `runVersionStoreContract` with a factory of a whole MetadataStore.
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { isPlatformError, type ErrorCode } from '../errors/index.js';
-import type { MetadataStoreFixture } from './metadata-store.contract.js';
+import { fnRecord, type MetadataStoreFixture } from './metadata-store.contract.js';
 import type { AliasRecord, FunctionRecord, MetadataStore, VersionRecord } from './types.js';
 
 const NOW = '2026-03-01T08:00:00Z';
-
-function fnRecord(accountId: string, functionName: string, revision = 1): FunctionRecord {
-  return {
-    accountId, functionName, functionId: randomUUID(), revision, config: { runtime: 'nodejs20', memorySize: 128 },
-    codeBlobKey: 'a'.repeat(64), codeChecksum: `sum-${revision}`, codeSize: 10, createdTime: NOW, lastModifiedTime: NOW,
-  };
-}
 
 const snapshot = (fn: FunctionRecord, description = ''): Omit<VersionRecord, 'versionId'> => ({
   accountId: fn.accountId, functionName: fn.functionName, description, revision: fn.revision, config: fn.config,

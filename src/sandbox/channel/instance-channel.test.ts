@@ -52,3 +52,23 @@ test('closing rejects every pending request with ChannelClosedError', async (t) 
   assert.equal(channel.isClosed, true);
   await assert.rejects(channel.invoke({ requestId: 'y', isLogTail: false, deadlineMs: 0 }, Buffer.alloc(0)), ChannelClosedError);
 });
+
+test('the INVOKE header carries httpTrigger: true when set, and no httpTrigger otherwise (docs/instance-protocol.md)', async (t) => {
+  const { channel, runtime } = await connectFakeRuntime(t);
+  const decoder = new FrameDecoder();
+  const headers: Record<string, unknown>[] = [];
+  runtime.on('data', (c: Buffer) => {
+    for (const f of decoder.push(c)) {
+      headers.push(f.header as Record<string, unknown>);
+      runtime.write(encodeFrame(FRAME_KIND.INVOKE_RESULT, f.id, {}, Buffer.alloc(0)));
+    }
+  });
+  runtime.write(encodeFrame(FRAME_KIND.HELLO, 0, { protocol: 1, runtime: 'fake', pid: 1 }));
+  await channel.hello;
+  await channel.invoke({ requestId: 'plain', isLogTail: false, deadlineMs: 5 }, Buffer.from('{}'));
+  await channel.invoke({ requestId: 'web', isLogTail: true, deadlineMs: 6, httpTrigger: true }, Buffer.from('{}'));
+  assert.deepEqual(headers, [
+    { requestId: 'plain', isLogTail: false, deadlineMs: 5 },
+    { requestId: 'web', isLogTail: true, deadlineMs: 6, httpTrigger: true },
+  ]);
+});
