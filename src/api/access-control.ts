@@ -33,13 +33,20 @@ export function createAccessControl(deps: { authorizer: Authorizer; clock: Clock
     Object.assign(params, bodyParams(ctx, entry.fromBody));
     params.serviceName ??= '*';
     params.functionName ??= '*';
-    let target;
+    checkOperation(ctx, entry.action, () => fc2ActionFor(operation, params));
+  }
+  /**
+   * Checks the operation's action on its resource (an ARN that cannot be built, from a malformed
+   * request, is authorized as '*'), then any role the request hands to openfc.
+   */
+  function checkOperation(ctx: RequestContext, action: string, target: () => { action: string; resource: string }): void {
+    let t;
     try {
-      target = fc2ActionFor(operation, params);
+      t = target();
     } catch {
-      target = { action: entry.action, resource: '*' };
+      t = { action, resource: '*' };
     }
-    check(ctx.principal, ctx.req, target.action, target.resource);
+    check(ctx.principal, ctx.req, t.action, t.resource);
     checkPassRole(ctx);
   }
   /**
@@ -68,14 +75,7 @@ export function createAccessControl(deps: { authorizer: Authorizer; clock: Clock
       // A name the request does not give (a malformed request) is authorized as '*': only a policy
       // that allows every such resource lets it through to be refused by validation.
       for (const name of placeholders(entry.resources[entry.resources.length - 1]!)) params[name] ??= '*';
-      let target;
-      try {
-        target = fcActionFor(operation, params);
-      } catch {
-        target = { action: entry.action, resource: '*' };
-      }
-      check(ctx.principal, ctx.req, target.action, target.resource);
-      checkPassRole(ctx);
+      checkOperation(ctx, entry.action, () => fcActionFor(operation, params));
     },
     authorizeRpc(ctx, action, resource) {
       check(ctx.principal, ctx.req, action, resource);
