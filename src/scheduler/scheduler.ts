@@ -20,6 +20,7 @@ import { CapacityWaiters } from './capacity-waiters.js';
 import { openExecSession, type ExecSession } from './exec-sessions.js';
 import { renewedCredentials } from './instance-credentials.js';
 import { createInstanceStarter, InitializationFailedError, type InstanceStarterDeps } from './instance-starter.js';
+import { InstancePools } from './instance-pools.js';
 import { Instance } from './instance.js';
 import { createProvisioning, type Provisioning } from './provisioning.js';
 import type { InstanceInfo, InvocationOutcome, InvocationRequest } from './types.js';
@@ -62,27 +63,12 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   const admission = deps.admission ?? ADMIT_ALL;
   const capacity = new CapacityWaiters(clock);
   const networkOf = deps.networkOf ?? ((fn: FunctionRecord): NetworkSpec => ({ internet: (fn.config as FunctionConfig).internetAccess !== false }));
-  const pools = new Map<string, Set<Instance>>();
-  const latestRevision = new Map<string, number>();
+  const pools = new InstancePools();
   const stopping = new Set<Promise<void>>();
   let isClosed = false;
   let reaper: TimerHandle | undefined;
   const reapEveryMs = Math.max(50, Math.min(config.idleTimeoutMs / 5, config.maxInstanceLifetimeMs / 10, 10_000));
   const idleSince = new WeakMap<Instance, number>();
-
-  const poolKey = (accountId: string, functionName: string) => `${accountId}\u0000${functionName}`;
-  const poolOf = (fn: FunctionRecord) => {
-    const key = poolKey(fn.accountId, fn.functionName);
-    let pool = pools.get(key);
-    if (!pool) pools.set(key, (pool = new Set()));
-    return pool;
-  };
-  const isCurrent = (inst: Instance) => {
-    // A version never changes: its instances stay current until the version is deleted (or the function: then they drain).
-    if (inst.fn.versionId !== undefined) return inst.drainReason !== 'version-deleted' && inst.drainReason !== 'function-deleted';
-    const latest = latestRevision.get(poolKey(inst.fn.accountId, inst.fn.functionName));
-    return latest === undefined || latest === inst.fn.revision;
-  };
 
   function armReaper(): void {
     if (reaper || isClosed) return;
@@ -90,19 +76,17 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       reaper = undefined;
       const now = clock.now();
       let hasInstances = false;
-      for (const pool of pools.values()) {
-        for (const inst of pool) {
-          hasInstances = true;
-          const since = idleSince.get(inst);
-          if (inst.state === 'ready' && now - inst.createdTimeMs >= config.maxInstanceLifetimeMs) {
-            // Lifetime over: an idle instance stops now, a busy one takes no new work and stops when done.
-            if (inst.inFlight === 0) void stop(inst, 'lifetime');
-            else {
-              inst.drainReason = 'lifetime';
-              inst.transition('draining');
-            }
-          } else if (!inst.isProvisioned && inst.state === 'ready' && inst.inFlight === 0 && inst.execSessions === 0 && since !== undefined && now - since >= config.idleTimeoutMs) void stop(inst, 'idle');
-        }
+      for (const inst of pools.all()) {
+        hasInstances = true;
+        const since = idleSince.get(inst);
+        if (inst.state === 'ready' && now - inst.createdTimeMs >= config.maxInstanceLifetimeMs) {
+          // Lifetime over: an idle instance stops now, a busy one takes no new work and stops when done.
+          if (inst.inFlight === 0) void stop(inst, 'lifetime');
+          else {
+            inst.drainReason = 'lifetime';
+            inst.transition('draining');
+          }
+        } else if (!inst.isProvisioned && inst.state === 'ready' && inst.inFlight === 0 && inst.execSessions === 0 && since !== undefined && now - since >= config.idleTimeoutMs) void stop(inst, 'idle');
       }
       if (hasInstances) armReaper();
     }, reapEveryMs);
@@ -184,7 +168,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         admission.release(shapeOf(inst.fn));
         capacity.wakeAll();
       }
-      poolOf(inst.fn).delete(inst);
+      pools.of(inst.fn).delete(inst);
       await inst.sandbox?.destroy().catch((e: unknown) => logger.warn('sandbox destroy failed', { instanceId: inst.id, err: coerceError(e) }));
       events.emit('instance:stopped', { instanceId: inst.id, accountId: inst.fn.accountId, functionName: inst.fn.functionName, reason });
     })();
@@ -194,10 +178,20 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   }
 
   /** The busiest instance of the same version (or LATEST) and revision with a free slot, its slot taken; or none. */
+  /**
+   * Takes an instance out of service for `reason`: an idle one stops now, a busy one drains, and a
+   * starting one is marked, so it stops when its first invocation ends.
+   */
+  function retire(inst: Instance, reason: 'function-deleted' | 'revision-changed' | 'version-deleted'): void {
+    if (reason !== 'revision-changed') inst.drainReason = reason;
+    if (inst.inFlight === 0 && inst.state === 'ready') void stop(inst, reason);
+    else if (inst.state === 'ready') inst.transition('draining');
+  }
+
   function takeSlot(fn: FunctionRecord): Instance | undefined {
     if (isClosed) throw new PlatformError('ServiceUnavailable', 'openfc is shutting down');
     let best: Instance | undefined;
-    for (const inst of poolOf(fn)) {
+    for (const inst of pools.of(fn)) {
       // functionId too: a function deleted and created again under its name restarts its revisions and version ids.
       if (inst.fn.revision !== fn.revision || inst.fn.versionId !== fn.versionId || inst.fn.functionId !== fn.functionId || !inst.hasFreeSlot || inst.stopReason) continue;
       if (inst.state !== 'ready' && inst.state !== 'starting') continue;
@@ -268,7 +262,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     inst.isAdmitted = true;
     inst.isProvisioned = opts.isProvisioned;
     inst.keepsCpu = opts.keepsCpu;
-    poolOf(fn).add(inst);
+    pools.of(fn).add(inst);
     started.catch((e: unknown) => void stop(inst, e instanceof InitializationFailedError ? 'init-failed' : 'start-failed'));
     return inst;
   }
@@ -277,7 +271,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     inst.inFlight--;
     if (capacity.size > 0) capacity.wakeAll();
     if (inst.inFlight > 0 || inst.state === 'stopped') return;
-    if (!isCurrent(inst) || inst.state === 'draining') void stop(inst, inst.drainReason ?? 'revision-changed');
+    if (!pools.isCurrent(inst) || inst.state === 'draining') void stop(inst, inst.drainReason ?? 'revision-changed');
     else markIdle(inst);
   }
 
@@ -346,7 +340,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   }
 
   const provisioning = createProvisioning({
-    instancesOf: (accountId, functionName) => pools.get(poolKey(accountId, functionName)) ?? [],
+    instancesOf: (accountId, functionName) => pools.ofFunction(accountId, functionName),
     admit: (fn) => admission.tryAdmit(shapeOf(fn)),
     launch,
     markIdle,
@@ -366,52 +360,35 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       return invokeSlowly(fn, request, warm);
     },
     onFunctionChange({ accountId, functionName, revision }) {
-      const key = poolKey(accountId, functionName);
-      if (revision === undefined) latestRevision.delete(key);
-      else latestRevision.set(key, revision);
-      const pool = pools.get(key);
-      if (!pool) return;
-      for (const inst of pool) {
+      for (const inst of pools.ofFunction(accountId, functionName)) {
         if (revision !== undefined && (inst.fn.revision === revision || inst.fn.versionId !== undefined)) continue;
-        const reason = revision === undefined ? 'function-deleted' : 'revision-changed';
-        // A starting instance is marked too: it stops when its first invocation ends.
-        if (revision === undefined) inst.drainReason = 'function-deleted';
-        if (inst.inFlight === 0 && inst.state === 'ready') void stop(inst, reason);
-        else if (inst.state === 'ready') inst.transition('draining');
+        retire(inst, revision === undefined ? 'function-deleted' : 'revision-changed');
       }
-      if (revision === undefined && pool.size === 0) pools.delete(key);
+      pools.setLatest(accountId, functionName, revision);
     },
     onVersionDeleted({ accountId, functionName, versionId }) {
-      for (const inst of pools.get(poolKey(accountId, functionName)) ?? []) {
-        if (inst.fn.versionId !== versionId) continue;
-        // A starting instance is marked too: it stops when its first invocation ends.
-        inst.drainReason = 'version-deleted';
-        if (inst.inFlight === 0 && inst.state === 'ready') void stop(inst, 'version-deleted');
-        else if (inst.state === 'ready') inst.transition('draining');
-      }
+      for (const inst of pools.ofFunction(accountId, functionName)) if (inst.fn.versionId === versionId) retire(inst, 'version-deleted');
     },
     setProvisioned: (fn, target, opts) => provisioning.setProvisioned(fn, target, opts),
     provisionedLoad: (accountId, functionName) => provisioning.provisionedLoad(accountId, functionName),
     listInstances(filter = {}) {
       const out: InstanceInfo[] = [];
-      for (const pool of pools.values()) {
-        for (const inst of pool) {
-          if (filter.accountId !== undefined && inst.fn.accountId !== filter.accountId) continue;
-          if (filter.functionName !== undefined && inst.fn.functionName !== filter.functionName) continue;
-          out.push(inst.info());
-        }
+      for (const inst of pools.all()) {
+        if (filter.accountId !== undefined && inst.fn.accountId !== filter.accountId) continue;
+        if (filter.functionName !== undefined && inst.fn.functionName !== filter.functionName) continue;
+        out.push(inst.info());
       }
       return out;
     },
     openExecSession(accountId, functionName, instanceId) {
-      const inst = [...(pools.get(poolKey(accountId, functionName)) ?? [])].find((i) => i.id === instanceId);
+      const inst = [...pools.ofFunction(accountId, functionName)].find((i) => i.id === instanceId);
       if (!inst?.sandbox || (inst.state !== 'ready' && inst.state !== 'draining')) throw new PlatformError('InstanceNotFound', `function '${functionName}' has no running instance '${instanceId}'`);
       return openExecSession(inst as Instance & { sandbox: Sandbox }, { thaw: (i) => thaw(i, 'exec'), markIdle });
     },
     async close() {
       isClosed = true;
       clock.clearTimeout(reaper);
-      const all = [...pools.values()].flatMap((p) => [...p]);
+      const all = [...pools.all()];
       await Promise.all(all.map((inst) => stop(inst, 'shutdown')));
       await Promise.all([...stopping]);
       await functionLogs.close();
