@@ -10,23 +10,17 @@
  * - **alias**: a named pointer to one version, plus `additionalVersionWeight` (version id → share
  *   of invocations in [0, 1]) for canary routing.
  */
-import type { ListPage } from './types.js';
+import type { FunctionRecord, ListPage } from './types.js';
 
-/** A published version. `config` and the code fields are LATEST's at the moment of publishing. */
-export interface VersionRecord {
-  readonly accountId: string;
-  readonly functionName: string;
+/**
+ * A published version: LATEST's revision (`revision`), configuration and code fields at the moment
+ * of publishing, frozen.
+ */
+export interface VersionRecord
+  extends Pick<FunctionRecord, 'accountId' | 'functionName' | 'revision' | 'config' | 'codeBlobKey' | 'codeChecksum' | 'codeSize' | 'createdTime' | 'lastModifiedTime'> {
   /** Decimal string of a positive integer, as FC sends it. */
   readonly versionId: string;
   readonly description: string;
-  /** LATEST's revision that was frozen. */
-  readonly revision: number;
-  readonly config: Readonly<Record<string, unknown>>;
-  readonly codeBlobKey: string;
-  readonly codeChecksum: string;
-  readonly codeSize: number;
-  readonly createdTime: string;
-  readonly lastModifiedTime: string;
 }
 
 export interface AliasRecord {
