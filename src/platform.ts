@@ -31,6 +31,7 @@ import { createFsBlobStore } from './store/blob/fs-blob-store.js';
 import { createSqliteMetadataStore } from './store/sqlite/sqlite-metadata-store.js';
 import { createSqliteQueue } from './store/sqlite/sqlite-queue.js';
 import { createSqliteLogStore } from './store/sqlite/sqlite-log-store.js';
+import { createThreadedSqliteLogWriter } from './store/sqlite/sqlite-log-writer.js';
 import { loadOrCreateKeyFile, openSecretBox } from './store/secret-box.js';
 import type { MetadataStore } from './store/types.js';
 import { createSystemClock, type Clock } from './time/clock.js';
@@ -158,8 +159,10 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
         maxMemoryMbPerAccount: config.maxMemoryMbPerAccount, nodeMemoryMb: Math.floor(os.totalmem() / 1024 / 1024), nodeMemoryCommitRatio: config.nodeMemoryCommitRatio,
       },
     });
+    const logsFile = path.join(config.dataDir, 'logs.db');
+    const logStore = createSqliteLogStore(logsFile);
     const functionLogs = createFunctionLogService({
-      store: createSqliteLogStore(path.join(config.dataDir, 'logs.db')), clock, logger, flushIntervalMs: config.logFlushIntervalMs,
+      store: logStore, writer: createThreadedSqliteLogWriter({ file: logsFile, store: logStore, logger }), clock, logger, flushIntervalMs: config.logFlushIntervalMs,
       retentionMaxAgeMs: config.logRetentionMaxAgeMs, retentionMaxBytesPerAccount: config.logRetentionMaxBytesPerAccount, retentionIntervalMs: config.logRetentionIntervalMs,
     });
     closers.push(() => functionLogs.close());

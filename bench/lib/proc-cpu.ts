@@ -53,3 +53,22 @@ export function cpuDelta(before: ProcCpu[], after: ProcCpu[]): ProcCpu[] {
   const base = new Map(before.map((p) => [p.pid, p.cpuMs]));
   return after.map((p) => ({ ...p, cpuMs: p.cpuMs - (base.get(p.pid) ?? 0) }));
 }
+
+/** CPU time so far of one thread (`tid` = `pid` is a process's main thread), ms; 0 when it is gone. */
+export function threadCpuMs(pid: number, tid = pid): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return 0;
+  }
+}
+
+/** The machine's busy and total CPU time so far (all cores, from /proc/stat), ms. */
+export function machineCpuMs(): { busyMs: number; totalMs: number } {
+  const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+  const totalTicks = fields.reduce((a, b) => a + b, 0);
+  const idleTicks = fields[3]! + fields[4]!; // idle + iowait
+  return { busyMs: (totalTicks - idleTicks) * TICK_MS, totalMs: totalTicks * TICK_MS };
+}

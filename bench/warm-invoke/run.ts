@@ -18,7 +18,7 @@ import { createFcClient, $FC } from '../../test/helpers/sdk.js';
 import { createFunctionInput } from '../../test/helpers/functions.js';
 import { presignInvocations, type BenchCredentials } from '../lib/acs3.js';
 import { percentile, runLoad, sendOnce, serialize, type LoadResult } from '../lib/load.js';
-import { cpuDelta, treeCpu } from '../lib/proc-cpu.js';
+import { cpuDelta, machineCpuMs, threadCpuMs, treeCpu } from '../lib/proc-cpu.js';
 import { ROOT, startBenchServe } from '../lib/serve.js';
 
 const FLOORS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'floors.cjs');
@@ -46,6 +46,10 @@ interface Row {
   /** CPU of this process (the load generator) per request in the throughput window, µs. */
   loadgenCpuUsPerRequest: number;
   serverProcesses: { command: string; cpuUsPerRequest: number }[];
+  /** Share of the window the front process's main thread was on a CPU (1 = one core all the time). */
+  frontMainThreadBusy: number;
+  /** Share of all cores busy during the window (anything on the machine). */
+  machineBusy: number;
 }
 
 /** Supplies the request bytes of one phase; called just before the phase (so signatures are fresh). */
@@ -107,18 +111,25 @@ async function measure(scenario: string, port: number, serverPids: number[], mak
   const pool = Math.min(MAX_SIGNED, Math.max(20_000, Math.ceil((w2.requests / w2.seconds) * THROUGHPUT_SECONDS * 4)));
   const wire = makeWire(pool);
   const cpuBefore = treeCpu(serverPids);
+  const frontBefore = threadCpuMs(serverPids[serverPids.length - 1]!);
+  const machineBefore = machineCpuMs();
   const loadBefore = process.cpuUsage();
   const t = await runLoad({ port, concurrency: CONCURRENCY, maxRequests: pool, maxSeconds: THROUGHPUT_SECONDS, wire });
   const load = process.cpuUsage(loadBefore);
   const server = cpuDelta(cpuBefore, treeCpu(serverPids));
+  const frontMs = threadCpuMs(serverPids[serverPids.length - 1]!) - frontBefore;
+  const machineAfter = machineCpuMs();
   assertClean(scenario, 'throughput', t);
   if (t.seconds < THROUGHPUT_SECONDS * 0.95) throw new Error(`${scenario}: throughput window ended after ${t.seconds.toFixed(2)} s (${pool} requests were built)`);
   const row = { scenario, p50: percentile(l.latenciesMs, 50), p99: percentile(l.latenciesMs, 99), rps: t.requests / t.seconds, latencyRequests: l.requests, throughputRequests: t.requests, throughputSeconds: t.seconds,
     serverCpuUsPerRequest: (server.reduce((a, p) => a + p.cpuMs, 0) * 1000) / t.requests,
     loadgenCpuUsPerRequest: (load.user + load.system) / t.requests,
     serverProcesses: server.map((p) => ({ command: p.command, cpuUsPerRequest: (p.cpuMs * 1000) / t.requests })),
+    frontMainThreadBusy: frontMs / (t.seconds * 1000),
+    machineBusy: (machineAfter.busyMs - machineBefore.busyMs) / (machineAfter.totalMs - machineBefore.totalMs),
   };
   console.error(`  ${scenario}: p50 ${row.p50.toFixed(3)} ms, p99 ${row.p99.toFixed(3)} ms, ${row.rps.toFixed(0)} req/s; CPU/request: server ${row.serverCpuUsPerRequest.toFixed(0)} µs, load generator ${row.loadgenCpuUsPerRequest.toFixed(0)} µs`);
+  console.error(`    front main thread busy ${(row.frontMainThreadBusy * 100).toFixed(0)} % of the window (${((row.frontMainThreadBusy * 1e6) / row.rps).toFixed(0)} µs per request); machine busy ${(row.machineBusy * 100).toFixed(0)} % of all cores`);
   for (const p of row.serverProcesses) console.error(`    ${p.cpuUsPerRequest.toFixed(0).padStart(5)} µs/req  ${p.command}`);
   return row;
 }

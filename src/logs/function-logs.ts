@@ -14,6 +14,7 @@ import { coerceError } from '../errors/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { Clock, TimerHandle } from '../time/clock.js';
 import { createInstanceLog, type InstanceLog, type InstanceLogHandle, type InstanceLogRef } from './instance-log.js';
+import { createInlineLogWriter, type LogWriter } from './log-writer.js';
 import type { LogPage, LogQuery, LogStore, NewLogRecord, RetentionResult } from './types.js';
 
 /** Held output past this many characters is written on the next timer turn instead of at the next interval. */
@@ -37,7 +38,7 @@ export interface FunctionLogService extends FunctionLogSink {
    * when `onGone` fires, or when the service closes.
    */
   follow(q: LogQuery, waitMs: number, onGone?: (fn: () => void) => void): Promise<LogPage>;
-  /** Writes what is held now. */
+  /** Writes what is held now, and returns once it is stored. */
   flush(): void;
   /** One retention pass now (it also runs every `retentionIntervalMs`). */
   applyRetention(): RetentionResult;
@@ -51,6 +52,8 @@ export interface FunctionLogService extends FunctionLogSink {
 
 export interface FunctionLogServiceOptions {
   store: LogStore;
+  /** How batches reach the store. @default appends inline, in the caller's thread */
+  writer?: LogWriter;
   clock: Clock;
   logger: Logger;
   /** Complete records are written together at most this often. @default 25 */
@@ -74,6 +77,7 @@ const keyOf = (accountId: string, functionName: string) => `${accountId}\u0000${
 
 export function createFunctionLogService(opts: FunctionLogServiceOptions): FunctionLogService {
   const { store, clock, logger } = opts;
+  const writer = opts.writer ?? createInlineLogWriter(store, logger);
   const flushIntervalMs = opts.flushIntervalMs ?? 25;
   const graceMs = opts.graceMs ?? 5000;
   let held: NewLogRecord[] = [];
@@ -121,13 +125,7 @@ export function createFunctionLogService(opts: FunctionLogServiceOptions): Funct
     const batch = held;
     held = [];
     heldChars = 0;
-    try {
-      store.append(batch, clock.now());
-    } catch (e: unknown) {
-      droppedRecords += batch.length;
-      logger.error('function log records dropped: the log store refused a batch', { records: batch.length, err: coerceError(e) });
-      return;
-    }
+    writer.write(batch, clock.now());
     if (waiters.size === 0) return;
     const keys = new Set(batch.map((r) => keyOf(r.accountId, r.functionName)));
     for (const key of keys) {
@@ -136,6 +134,12 @@ export function createFunctionLogService(opts: FunctionLogServiceOptions): Funct
       waiters.delete(key);
       for (const w of set) w.wake();
     }
+  }
+
+  /** Everything complete is in the store: what is held is handed to the writer, and the writer has stored it. */
+  function flushAndSync(): void {
+    flush();
+    writer.sync();
   }
 
   function runRetention(): RetentionResult {
@@ -147,7 +151,7 @@ export function createFunctionLogService(opts: FunctionLogServiceOptions): Funct
   function armRetention(): void {
     retentionTimer = clock.setTimeout(() => {
       try {
-        flush();
+        flushAndSync();
         runRetention();
       } catch (e: unknown) {
         logger.error('function log retention failed', { err: coerceError(e) });
@@ -207,12 +211,11 @@ export function createFunctionLogService(opts: FunctionLogServiceOptions): Funct
     },
     query(q) {
       assertOpen();
-      flush();
+      flushAndSync();
       return store.query(q);
     },
     async follow(q, waitMs, onGone) {
       assertOpen();
-      flush();
       const deadline = clock.now() + waitMs;
       let isGone = false;
       let wakeCurrent: (() => void) | undefined;
@@ -221,21 +224,25 @@ export function createFunctionLogService(opts: FunctionLogServiceOptions): Funct
         wakeCurrent?.();
       });
       for (;;) {
+        flushAndSync();
         const page = store.query(q);
         if (page.records.length > 0 || isClosed || isFollowEnded || isGone || clock.now() >= deadline) return page;
         await waitForRecords(keyOf(q.accountId, q.functionName), deadline, (wake) => (wakeCurrent = wake));
         if (isClosed) return { records: [], hasMore: false };
-        if (isFollowEnded) return store.query(q);
+        if (isFollowEnded) {
+          flushAndSync();
+          return store.query(q);
+        }
       }
     },
-    flush,
+    flush: flushAndSync,
     applyRetention() {
       assertOpen();
-      flush();
+      flushAndSync();
       return runRetention();
     },
     get droppedRecords() {
-      return droppedRecords;
+      return droppedRecords + writer.droppedRecords;
     },
     endFollows() {
       isFollowEnded = true;
@@ -255,6 +262,7 @@ export function createFunctionLogService(opts: FunctionLogServiceOptions): Funct
       clock.clearTimeout(flushTimer);
       clock.clearTimeout(retentionTimer);
       for (const set of [...waiters.values()]) for (const w of [...set]) w.wake();
+      await writer.close();
       store.close();
     },
   };

@@ -14,7 +14,12 @@ const labelText = (l: Labels) => {
   const parts = Object.entries(l).map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
   return parts.length ? `{${parts.join(',')}}` : '';
 };
-const keyOf = (l: Labels) => JSON.stringify(l);
+/** Series key: label values in insertion order (each metric always builds its labels in one order). Runs per invocation, so no JSON. */
+const keyOf = (l: Labels) => {
+  let k = '';
+  for (const name in l) k += `${name}\u0000${l[name]}\u0001`;
+  return k;
+};
 
 class Counter {
   readonly #values = new Map<string, { labels: Labels; value: number }>();
@@ -39,7 +44,8 @@ class Histogram {
     const k = keyOf(labels);
     let s = this.#series.get(k);
     if (!s) this.#series.set(k, (s = { labels, counts: this.buckets.map(() => 0), sum: 0, count: 0 }));
-    for (let i = 0; i < this.buckets.length; i++) if (value <= this.buckets[i]!) s.counts[i]!++;
+    // Cumulative buckets: every bound at or above the value counts it.
+    for (let i = this.buckets.length - 1; i >= 0 && value <= this.buckets[i]!; i--) s.counts[i]!++;
     s.sum += value;
     s.count++;
   }
@@ -79,9 +85,8 @@ export function createMetrics(events: EventBus): Metrics {
   events.on('invocation:throttled', (e) => throttles.inc({ ...fnLabels(e), code: e.code }));
   events.on('invocation:waited', (e) => waits.inc({ ...fnLabels(e), outcome: e.outcome }));
   events.on('invocation:completed', (e) => {
-    const labels = fnLabels(e);
-    invocations.inc({ ...labels, error_type: e.errorType ?? 'none' });
-    durations.observe(labels, e.durationMs / 1000);
+    invocations.inc({ account_id: e.accountId, function_name: e.functionName, error_type: e.errorType ?? 'none' });
+    durations.observe({ account_id: e.accountId, function_name: e.functionName }, e.durationMs / 1000);
   });
 
   return {
