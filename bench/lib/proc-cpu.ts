@@ -72,3 +72,13 @@ export function machineCpuMs(): { busyMs: number; totalMs: number } {
   const idleTicks = fields[3]! + fields[4]!; // idle + iowait
   return { busyMs: (totalTicks - idleTicks) * TICK_MS, totalMs: totalTicks * TICK_MS };
 }
+
+/** Time one thread spent on a CPU and waiting on a run queue (runnable, no CPU free) so far, ms (/proc schedstat). */
+export function threadSchedMs(pid: number, tid = pid): { runMs: number; waitMs: number } {
+  try {
+    const [run, wait] = fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').trim().split(' ').map(Number);
+    return { runMs: run! / 1e6, waitMs: wait! / 1e6 };
+  } catch {
+    return { runMs: 0, waitMs: 0 };
+  }
+}

@@ -18,7 +18,7 @@ import { createFcClient, $FC } from '../../test/helpers/sdk.js';
 import { createFunctionInput } from '../../test/helpers/functions.js';
 import { presignInvocations, type BenchCredentials } from '../lib/acs3.js';
 import { percentile, runLoad, sendOnce, serialize, type LoadResult } from '../lib/load.js';
-import { cpuDelta, machineCpuMs, threadCpuMs, treeCpu } from '../lib/proc-cpu.js';
+import { cpuDelta, machineCpuMs, threadCpuMs, threadSchedMs, treeCpu } from '../lib/proc-cpu.js';
 import { ROOT, startBenchServe } from '../lib/serve.js';
 
 const FLOORS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'floors.cjs');
@@ -27,7 +27,7 @@ const LATENCY_WARMUP = 1000;
 const LATENCY_REQUESTS = Number(process.env.BENCH_LATENCY_REQUESTS ?? 5000);
 const THROUGHPUT_WARMUP = 5000;
 const THROUGHPUT_SECONDS = Number(process.env.BENCH_THROUGHPUT_SECONDS ?? 5);
-const CONCURRENCY = 32;
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 /** Upper bound on requests signed for one throughput window (memory and signing time stay bounded). */
 const MAX_SIGNED = 250_000;
 const ONLY = process.env.BENCH_ONLY?.split(',');
@@ -50,6 +50,8 @@ interface Row {
   frontMainThreadBusy: number;
   /** Share of all cores busy during the window (anything on the machine). */
   machineBusy: number;
+  /** Share of the window the front's main thread was runnable but waiting for a CPU. */
+  frontMainThreadRunQueueWait: number;
 }
 
 /** Supplies the request bytes of one phase; called just before the phase (so signatures are fresh). */
@@ -112,12 +114,14 @@ async function measure(scenario: string, port: number, serverPids: number[], mak
   const wire = makeWire(pool);
   const cpuBefore = treeCpu(serverPids);
   const frontBefore = threadCpuMs(serverPids[serverPids.length - 1]!);
+  const schedBefore = threadSchedMs(serverPids[serverPids.length - 1]!);
   const machineBefore = machineCpuMs();
   const loadBefore = process.cpuUsage();
   const t = await runLoad({ port, concurrency: CONCURRENCY, maxRequests: pool, maxSeconds: THROUGHPUT_SECONDS, wire });
   const load = process.cpuUsage(loadBefore);
   const server = cpuDelta(cpuBefore, treeCpu(serverPids));
   const frontMs = threadCpuMs(serverPids[serverPids.length - 1]!) - frontBefore;
+  const frontWaitMs = threadSchedMs(serverPids[serverPids.length - 1]!).waitMs - schedBefore.waitMs;
   const machineAfter = machineCpuMs();
   assertClean(scenario, 'throughput', t);
   if (t.seconds < THROUGHPUT_SECONDS * 0.95) throw new Error(`${scenario}: throughput window ended after ${t.seconds.toFixed(2)} s (${pool} requests were built)`);
@@ -126,10 +130,11 @@ async function measure(scenario: string, port: number, serverPids: number[], mak
     loadgenCpuUsPerRequest: (load.user + load.system) / t.requests,
     serverProcesses: server.map((p) => ({ command: p.command, cpuUsPerRequest: (p.cpuMs * 1000) / t.requests })),
     frontMainThreadBusy: frontMs / (t.seconds * 1000),
+    frontMainThreadRunQueueWait: frontWaitMs / (t.seconds * 1000),
     machineBusy: (machineAfter.busyMs - machineBefore.busyMs) / (machineAfter.totalMs - machineBefore.totalMs),
   };
   console.error(`  ${scenario}: p50 ${row.p50.toFixed(3)} ms, p99 ${row.p99.toFixed(3)} ms, ${row.rps.toFixed(0)} req/s; CPU/request: server ${row.serverCpuUsPerRequest.toFixed(0)} µs, load generator ${row.loadgenCpuUsPerRequest.toFixed(0)} µs`);
-  console.error(`    front main thread busy ${(row.frontMainThreadBusy * 100).toFixed(0)} % of the window (${((row.frontMainThreadBusy * 1e6) / row.rps).toFixed(0)} µs per request); machine busy ${(row.machineBusy * 100).toFixed(0)} % of all cores`);
+  console.error(`    front main thread busy ${(row.frontMainThreadBusy * 100).toFixed(0)} % of the window (${((row.frontMainThreadBusy * 1e6) / row.rps).toFixed(0)} µs per request), waiting for a CPU ${(row.frontMainThreadRunQueueWait * 100).toFixed(0)} %; machine busy ${(row.machineBusy * 100).toFixed(0)} % of all cores`);
   for (const p of row.serverProcesses) console.error(`    ${p.cpuUsPerRequest.toFixed(0).padStart(5)} µs/req  ${p.command}`);
   return row;
 }

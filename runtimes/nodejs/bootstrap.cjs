@@ -83,7 +83,7 @@ function onInvoke(header, event) {
   if (header.credentials) takeCredentials(header.credentials);
   const rec = logging.createRecord(header.requestId, header.isLogTail);
   return logging.als.run(rec, async () => {
-    logging.line(rec, `FC Invoke Start RequestId: ${header.requestId}`);
+    logging.begin(rec, `FC Invoke Start RequestId: ${header.requestId}`);
     const r = await callUser(handlerFn, [event, baseContext(header.requestId, header.credentials)]);
     let out;
     if (r.error !== undefined) {
@@ -100,7 +100,7 @@ function onInvoke(header, event) {
       }
       if (converted) out = { header: converted.contentType ? { contentType: converted.contentType } : {}, body: converted.body };
     }
-    logging.line(rec, `FC Invoke End RequestId: ${header.requestId}`);
+    if (logging.end(rec, `FC Invoke End RequestId: ${header.requestId}`)) out.header.quiet = true;
     if (header.isLogTail) out.header.log = logging.tail(rec);
     return out;
   });

@@ -34,7 +34,38 @@ process.on('exit', flush);
 
 /** A log record for one invocation (or hook run). */
 function createRecord(requestId, keepTail) {
-  return { requestId, keepTail, parts: [], bytes: 0 };
+  return { requestId, keepTail, parts: [], bytes: 0, startLine: null };
+}
+
+/**
+ * Opens an invocation's record. Its Start marker goes to stdout only just before the invocation's
+ * first output, so an invocation that prints nothing writes nothing to the pipe: the INVOKE_RESULT
+ * says so (`quiet`) and openfc writes both markers into the stored record itself.
+ */
+function begin(rec, startText) {
+  rec.startLine = startText + '\n';
+  keep(rec, rec.startLine);
+}
+
+/** Writes the deferred Start marker of `rec` now (before its first output). */
+function started(rec) {
+  if (rec && rec.startLine !== null) {
+    const startLine = rec.startLine;
+    rec.startLine = null;
+    if (!isQuiet) writeOut(startLine);
+  }
+}
+
+/** Closes a record opened by begin(): true when the invocation printed nothing (no marker was written). */
+function end(rec, endText) {
+  const out = endText + '\n';
+  keep(rec, out);
+  if (rec.startLine !== null) {
+    rec.startLine = null; // output after the result is an instance line, never a second record
+    return true;
+  }
+  if (!isQuiet) writeOut(out);
+  return false;
 }
 
 function keep(rec, text) {
@@ -50,6 +81,7 @@ let isQuiet = false;
 
 function line(rec, text) {
   const out = text + '\n';
+  started(rec);
   if (!isQuiet) writeOut(out);
   if (rec) keep(rec, out);
 }
@@ -93,13 +125,22 @@ function install() {
   const wrap = (write) =>
     function (chunk, encoding, cb) {
       const rec = als.getStore();
-      if (rec) keep(rec, typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      if (rec) {
+        keep(rec, typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+        if (rec.startLine !== null) {
+          started(rec);
+          flush(); // the Start marker reaches stdout before this reaches stderr
+        }
+      }
       return write(chunk, encoding, cb);
     };
   process.stdout.write = function (chunk, encoding, cb) {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     const rec = als.getStore();
-    if (rec) keep(rec, text);
+    if (rec) {
+      keep(rec, text);
+      started(rec);
+    }
     writeOut(text);
     if (typeof encoding === 'function') encoding();
     else if (typeof cb === 'function') cb();
@@ -118,4 +159,4 @@ function createLogger() {
   };
 }
 
-module.exports = { als, createRecord, line, tail, install, createLogger, quietly };
+module.exports = { als, createRecord, begin, end, line, tail, install, createLogger, quietly };

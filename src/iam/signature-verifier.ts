@@ -35,6 +35,16 @@ interface Lane {
 
 const WORKER_ENTRY = new URL('./signature-worker.ts', import.meta.url);
 
+/**
+ * A small body is usually a view into the socket's whole read buffer, and postMessage would copy
+ * all of that buffer (tens of KB per task): the task leaves with a copy of just the body's bytes.
+ */
+function forTransfer(task: SignatureTask): SignatureTask {
+  const body = task.body;
+  if (!body || body.byteLength === body.buffer.byteLength) return task;
+  return { ...task, body: new Uint8Array(body) };
+}
+
 export function createSignatureVerifier(opts: { threads: number; logger: Logger }): SignatureVerifier {
   const lanes: Lane[] = [];
   let queue: Queued[] = [];
@@ -92,7 +102,7 @@ export function createSignatureVerifier(opts: { threads: number; logger: Logger 
     const lane = ready[nextLane++ % ready.length]!;
     lane.inFlight.push(batch);
     stats.offloaded += batch.length;
-    lane.worker.postMessage(batch.map((q) => q.task));
+    lane.worker.postMessage(batch.map((q) => forTransfer(q.task)));
   }
 
   function scheduleTurnEnd(): void {

@@ -48,6 +48,23 @@ test('interleaved lines of concurrent invocations go to their own records, marke
   assert.deepEqual({ q: byId.get('r1')!.qualifier, rev: byId.get('r1')!.revision, i: byId.get('r1')!.instanceId, kind: byId.get('r1')!.kind }, { q: 'LATEST', rev: 2, i: 'c-1', kind: 'invocation' });
 });
 
+test('a quiet invocation (the runtime wrote nothing for it) is a complete record at its result: both markers, its start time, no grace wait', (t) => {
+  const { clock, logs } = setup(t);
+  const inst = logs.openInstance(REF);
+  const startedAt = clock.now();
+  clock.advance(7);
+  inst.settle('r1', undefined, 'invocation', { startTimeMs: startedAt });
+  // A neighbour that did print keeps the marker path.
+  inst.output(Buffer.from(`FC Invoke Start RequestId: r2\n${TS} r2 [info] hi\nFC Invoke End RequestId: r2\n`));
+  inst.settle('r2');
+  clock.advance(10);
+  const byId = new Map(all(logs).map((r) => [r.requestId, r]));
+  assert.equal(byId.get('r1')!.message, 'FC Invoke Start RequestId: r1\nFC Invoke End RequestId: r1\n');
+  assert.deepEqual([byId.get('r1')!.startTimeMs, byId.get('r1')!.endTimeMs], [startedAt, startedAt + 7]);
+  assert.equal(byId.get('r2')!.message, `FC Invoke Start RequestId: r2\n${TS} r2 [info] hi\nFC Invoke End RequestId: r2\n`);
+  assert.equal(all(logs).length, 2);
+});
+
 test('an invocation waits for its result before it is written, and records the error type, message and stack', (t) => {
   const { clock, logs } = setup(t);
   const inst = logs.openInstance(REF);

@@ -39,8 +39,11 @@ export interface SettledError {
 export interface InstanceLog {
   /** A chunk of the instance's stdout or stderr. */
   output(chunk: Buffer): void;
-  /** The runtime answered `requestId` (with an error, when it failed). */
-  settle(requestId: string, error?: SettledError, kind?: LogRecordKind): void;
+  /**
+   * The runtime answered `requestId` (with an error, when it failed). `quiet`: the runtime wrote
+   * nothing for it (no markers either), so the record is complete now and starts at `quiet.startTimeMs`.
+   */
+  settle(requestId: string, error?: SettledError, kind?: LogRecordKind, quiet?: { startTimeMs: number }): void;
   /** The instance is gone: what is still open is closed after the grace period. */
   close(): void;
 }
@@ -266,10 +269,16 @@ export function createInstanceLog(ref: InstanceLogRef, opts: InstanceLogOptions)
     }
   }
 
-  function settle(requestId: string, error?: SettledError, kind: LogRecordKind = 'invocation'): void {
+  function settle(requestId: string, error?: SettledError, kind: LogRecordKind = 'invocation', quiet?: { startTimeMs: number }): void {
     const p = pendingOf(requestId, kind);
     p.isSettled = true;
     if (error) p.error = error;
+    if (quiet && !p.hasStart) {
+      // Nothing of it is in the pipe: finish() writes both markers.
+      p.startTimeMs = quiet.startTimeMs;
+      p.hasEnd = true;
+      p.endTimeMs = clock.now();
+    }
     check(p);
   }
 

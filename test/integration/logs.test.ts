@@ -95,6 +95,23 @@ describe('function logs', () => {
     assert.equal((await logs(name, { requestId: 'no-such-request' })).records.length, 0);
   });
 
+  test('an invocation that prints nothing still gets its record with both markers, and its Tail log has them too', async () => {
+    const name = await deploy({ 'index.js': 'exports.handler = async (e) => e;' });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await invoke(client, name, `quiet-${i}`, { logTail: true });
+      const id = r.headers['x-fc-request-id']!;
+      ids.push(id);
+      assert.equal(Buffer.from(r.headers['x-fc-log-result']!, 'base64').toString(), `FC Invoke Start RequestId: ${id}\nFC Invoke End RequestId: ${id}\n`);
+      const rec = await recordOf(name, id);
+      assert.equal(rec.message, `FC Invoke Start RequestId: ${id}\nFC Invoke End RequestId: ${id}\n`);
+      assert.ok(Date.parse(rec.startTime) <= Date.parse(rec.endTime));
+    }
+    // Three records and nothing else: no stray marker line became an instance record.
+    const page = await logs(name);
+    assert.deepEqual(page.records.map((r) => [r.kind, r.requestId]), ids.map((id) => ['invocation', id]));
+  });
+
   test('concurrent invocations on one instance are attributed to their own records', async () => {
     const name = await deploy(
       {

@@ -72,6 +72,8 @@ export interface InvokeOutcome {
   errorType?: InvocationErrorType;
   contentType?: string;
   log?: string;
+  /** The runtime wrote nothing to its stdout or stderr for this invocation, not even its markers (docs/instance-protocol.md). */
+  quiet?: boolean;
 }
 export type HookOutcome = { ok: true; log?: string } | { ok: false; error: FunctionErrorBody; log?: string };
 
@@ -136,8 +138,8 @@ export class InstanceChannel {
       ? header
       : `{"requestId":${JSON.stringify(header.requestId)},"isLogTail":${header.isLogTail},"deadlineMs":${header.deadlineMs}}`;
     const f = await this.#request(FRAME_KIND.INVOKE, json, event);
-    const h = f.header as { errorType?: InvocationErrorType; contentType?: string; log?: string };
-    return { body: f.body, errorType: h.errorType, contentType: h.contentType, log: h.log };
+    const h = f.header as { errorType?: InvocationErrorType; contentType?: string; log?: string; quiet?: boolean };
+    return { body: f.body, errorType: h.errorType, contentType: h.contentType, log: h.log, quiet: h.quiet === true };
   }
 
   async hook(hook: 'preStop' | 'preFreeze', requestId: string): Promise<HookOutcome> {
