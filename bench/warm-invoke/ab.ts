@@ -1,7 +1,7 @@
 // A/B of serve variants for the warm-invoke throughput (exploratory; not a benchmark of record).
 // `node --import tsx bench/warm-invoke/ab.ts 'inline:OPENFC_SIGNATURE_THREADS=0' 'worker:'` starts
 // one `openfc serve` per variant (its environment: comma-separated K=V after the colon), then
-// measures the variants in turns (BENCH_AB_ROUNDS, default 3; 4 s windows at concurrency 32), so
+// measures the variants in turns (BENCH_AB_ROUNDS, default 3, of BENCH_AB_SECONDS, default 4, at concurrency 32), so
 // the machine's drift hits every variant alike. It prints req/s and the serve main thread's CPU
 // per request for each turn, and the medians.
 import { createFcClient, $FC } from '../../test/helpers/sdk.js';
@@ -13,6 +13,7 @@ import { startBenchServe, type BenchServe } from '../lib/serve.js';
 
 const PAYLOAD = Buffer.from(JSON.stringify({ key: 'value', list: [1, 2, 3], text: 'warm invocation payload!' }));
 const ROUNDS = Number(process.env.BENCH_AB_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_AB_SECONDS ?? 4);
 const variants = process.argv.slice(2).map((arg) => {
   const [name, envText = ''] = arg.split(/:(.*)/s) as [string, string?];
   return { name, env: Object.fromEntries(envText.split(',').filter(Boolean).map((kv) => kv.split(/=(.*)/s).slice(0, 2) as [string, string])) };
@@ -36,7 +37,7 @@ try {
     for (const { name, serve } of serves) {
       const wire = presignInvocations(serve.creds, serve.port, { path: '/2023-03-30/functions/echo/invocations', payload: PAYLOAD, invocationType: 'Sync', count: 120_000 });
       const before = threadCpuMs(serve.pid);
-      const r = await runLoad({ port: serve.port, concurrency: 32, maxRequests: 120_000, maxSeconds: 4, wire });
+      const r = await runLoad({ port: serve.port, concurrency: 32, maxRequests: 120_000, maxSeconds: SECONDS, wire });
       if (r.errors) throw new Error(`${name}: ${r.errors} failed requests; first:\n${r.firstError}`);
       const mainUs = ((threadCpuMs(serve.pid) - before) * 1000) / r.requests;
       const rps = r.requests / r.seconds;

@@ -29,8 +29,42 @@ export function canCreateOutsideHost(): boolean {
   }
 }
 
+/**
+ * Outside hosts of test processes that died without cleaning up (killed by a timeout, say) keep
+ * their /30: a later process whose pid maps to the same block would get an address conflict.
+ * Their namespaces and links go before a new one is made.
+ */
+function sweepDeadOutsideHosts(): void {
+  let names: string[];
+  try {
+    names = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((l) => l.split(' ')[0]!);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = /^ofctest-(\d+)x(\d+)$/.exec(name);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    let isAlive = true;
+    try {
+      process.kill(pid, 0);
+    } catch (e: unknown) {
+      isAlive = (e as NodeJS.ErrnoException).code === 'EPERM';
+    }
+    if (isAlive) continue; // (a tag is pid mod 100000: a live process with that pid keeps it, which errs on the safe side)
+    for (const args of [['link', 'del', `otst${m[1]}x${m[2]}`.slice(0, 15)], ['netns', 'del', name]]) {
+      try {
+        execFileSync('ip', args, { stdio: 'ignore' });
+      } catch {
+        /* already gone */
+      }
+    }
+  }
+}
+
 export async function createOutsideHost(): Promise<OutsideHost | undefined> {
   if (!canCreateOutsideHost()) return undefined;
+  if (counter === 0) sweepDeadOutsideHosts();
   const n = counter++;
   const tag = `${process.pid % 100000}x${n}`;
   const netns = `ofctest-${tag}`;
@@ -42,11 +76,14 @@ export async function createOutsideHost(): Promise<OutsideHost | undefined> {
   const address = `198.${18 + (a >>> 16)}.${(a >>> 8) & 255}.${(a & 255) + 2}`;
   await ip(['netns', 'del', netns]).catch(() => undefined);
   await ip(['netns', 'add', netns]);
+  // Deleting the veth removes its address at once; a namespace a process still holds would keep it.
   const cleanup = () => {
-    try {
-      execFileSync('ip', ['netns', 'del', netns], { stdio: 'ignore' });
-    } catch {
-      /* already gone */
+    for (const args of [['link', 'del', hostIf], ['netns', 'del', netns]]) {
+      try {
+        execFileSync('ip', args, { stdio: 'ignore' });
+      } catch {
+        /* already gone */
+      }
     }
   };
   process.once('exit', cleanup);
@@ -62,6 +99,7 @@ export async function createOutsideHost(): Promise<OutsideHost | undefined> {
     address,
     async close() {
       process.off('exit', cleanup);
+      await ip(['link', 'del', hostIf]).catch(() => undefined);
       await ip(['netns', 'del', netns]).catch(() => undefined);
     },
   };

@@ -102,6 +102,8 @@ interface LiveVpc {
   readonly maxInstanceOffset: number;
   /** Ports opened on the gateway by allowEndpoint. */
   readonly endpointPorts: Set<number>;
+  /** Where the round-robin search for a free instance offset starts. */
+  nextOffset: number;
 }
 
 /**
@@ -190,7 +192,7 @@ table inet ${TABLE} {
       // Same-VPC traffic is bridged; where br_netfilter shows it to the forward hook, it is accepted here.
       `nft add rule inet ${TABLE} vpc_same iifname '"${bridge}*"' oifname '"${bridge}*"' accept`,
       `nft add rule inet ${TABLE} postrouting ip saddr ${vpc.cidrBlock} oifname != '"${IFACE_PREFIX}*"' masquerade`,
-    ]).then(() => ({ bridge: { bridge, gatewayIp }, prefix, network, used: new Set([0, 1]), maxInstanceOffset: Math.max(2, Math.floor(size / 2) - 1), endpointPorts: new Set<number>() }));
+    ]).then(() => ({ bridge: { bridge, gatewayIp }, prefix, network, used: new Set([0, 1]), maxInstanceOffset: Math.max(2, Math.floor(size / 2) - 1), endpointPorts: new Set<number>(), nextOffset: 2 }));
   }
 
   function ensure(vpc: VpcAttachment): Promise<LiveVpc> {
@@ -200,6 +202,22 @@ table inet ${TABLE} {
       p.catch(() => vpcs.delete(vpc.vpcId));
     }
     return p;
+  }
+
+  /**
+   * The next free instance address of a VPC, round-robin from the last one handed out, so an
+   * address just released is the last to be handed out again.
+   */
+  function takeOffset(vpc: LiveVpc, attachment: VpcAttachment): number {
+    const span = vpc.maxInstanceOffset - 1; // offsets 2..maxInstanceOffset
+    for (let i = 0; i < span; i++) {
+      const offset = 2 + ((vpc.nextOffset - 2 + i) % span);
+      if (vpc.used.has(offset)) continue;
+      vpc.used.add(offset);
+      vpc.nextOffset = offset + 1 > vpc.maxInstanceOffset ? 2 : offset + 1;
+      return offset;
+    }
+    throw new PlatformError('ResourceExhausted', `VPC ${attachment.vpcId} (${attachment.cidrBlock}) has no free instance address left`);
   }
 
   /** Creates and wires one instance's namespace. */
@@ -219,9 +237,15 @@ table inet ${TABLE} {
     return ns;
   }
 
-  const releaseNamespace = async (ns: string) => {
+  /**
+   * Deleting a namespace only unmounts it: the kernel tears it down (and with it the instance's
+   * eth0 and its address) later, when the last process and socket in it are gone. Deleting the
+   * host end of the veth removes both ends now, so a dying namespace never keeps an address on a
+   * bridge after its instance is gone (a later instance may get that address).
+   */
+  const releaseNamespace = async (ns: string, hostIf: string) => {
     live.delete(ns);
-    await runAsync('ip', ['netns', 'del', ns]).catch(() => undefined);
+    await runScript([`ip link del ${hostIf} 2>/dev/null || true`, `ip netns del ${ns} 2>/dev/null || true`]).catch(() => undefined);
   };
 
   return {
@@ -232,23 +256,21 @@ table inet ${TABLE} {
         const instIp = ipv4(base, slot * 4 + 2);
         const ns = await attachNamespace(slot, `${ifacePrefix}${slot}`, [`addr add ${hostIp}/30 dev ${ifacePrefix}${slot}`],
           [`addr add ${instIp}/30 dev eth0`, 'link set eth0 up', `route add default via ${hostIp}`], bandwidth);
-        return { netnsPath: `/run/netns/${ns}`, address: instIp, release: () => releaseNamespace(ns) };
+        return { netnsPath: `/run/netns/${ns}`, address: instIp, release: () => releaseNamespace(ns, `${ifacePrefix}${slot}`) };
       }
       const vpc = await ensure(spec.vpc);
-      let offset = 2;
-      while (vpc.used.has(offset)) offset++;
-      if (offset > vpc.maxInstanceOffset) throw new PlatformError('ResourceExhausted', `VPC ${spec.vpc.vpcId} (${spec.vpc.cidrBlock}) has no free instance address left`);
-      vpc.used.add(offset);
+      const offset = takeOffset(vpc, spec.vpc);
       const instIp = ipv4(vpc.network, offset);
       const hostIf = `${vpc.bridge.bridge}p${slot.toString(36)}`;
       try {
-        const ns = await attachNamespace(slot, hostIf, [`link set ${hostIf} master ${vpc.bridge.bridge}`],
+        // The address may have been another instance's: the gateway forgets that one's MAC.
+        const ns = await attachNamespace(slot, hostIf, [`link set ${hostIf} master ${vpc.bridge.bridge}`, `neigh flush to ${instIp} dev ${vpc.bridge.bridge}`],
           [`addr add ${instIp}/${vpc.prefix} dev eth0`, 'link set eth0 up', ...(spec.internet ? [`route add default via ${vpc.bridge.gatewayIp}`] : [])], bandwidth);
         return {
           netnsPath: `/run/netns/${ns}`,
           address: instIp,
           async release() {
-            await releaseNamespace(ns);
+            await releaseNamespace(ns, hostIf);
             vpc.used.delete(offset);
           },
         };
