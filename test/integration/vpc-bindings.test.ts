@@ -21,6 +21,7 @@ import { createFunctionInput, uniqueName } from '../helpers/functions.js';
 import { createFc2Client, fc2Rejection } from '../helpers/fc2-sdk.js';
 import { Readable } from 'node:stream';
 import { $dara, $FC, createFcClient, invoke, rejectionOf, type FCClient } from '../helpers/sdk.js';
+import { networkSnapshot } from '../helpers/net-diagnostics.js';
 
 type Ctor<T> = new (config: $OpenApiUtil.Config) => T;
 const Ram = ((m: unknown) => (typeof m === 'function' ? m : (m as { default: unknown }).default))(RamModule) as Ctor<RamModule.default>;
@@ -266,11 +267,27 @@ describe('VPC bindings', () => {
     let v2: Vpc;
     const fns: Record<string, string> = {};
 
-    /** Runs the caller function `key` with `event`; it must not fail itself. */
-    const run = async (key: string, event: unknown): Promise<CallResult & { endpoint?: string }> => {
+    /** Runs the caller function `key` with `event` once; it must not fail itself. */
+    const once = async (key: string, event: unknown): Promise<CallResult & { endpoint?: string }> => {
       const r = await invoke(a, fns[key]!, JSON.stringify(event));
       assert.equal(r.headers['x-fc-error-type'], undefined, r.body.toString());
       return JSON.parse(r.body.toString()) as CallResult;
+    };
+    let retries = 0;
+    /**
+     * A call that never got an answer (a transport failure, not a refusal) is made once more, from
+     * a new caller instance (an update replaces it), after the host's networking is written to the
+     * test output: about one full-suite run in three, a VPC instance's connection gets no answer
+     * for tens of seconds, a fault not understood yet (it never shows in this file alone). Probes,
+     * which expect to be blocked, are not retried.
+     */
+    const run = async (key: string, event: unknown): Promise<CallResult & { endpoint?: string }> => {
+      const result = await once(key, event);
+      const isCall = typeof event === 'object' && event !== null && 'call' in event;
+      if (!isCall || !result.blocked) return result;
+      process.stderr.write(`vpc-bindings: a call from '${key}' got no answer (${result.blocked}); the network now:\n${networkSnapshot()}\n`);
+      await a.updateFunction(fns[key]!, new $FC.UpdateFunctionRequest({ body: new $FC.UpdateFunctionInput({ description: `retry ${++retries}` }) }));
+      return once(key, event);
     };
     const codeOf = (r: CallResult) => (JSON.parse(r.body ?? '{}') as { Code?: string; Message?: string });
 
