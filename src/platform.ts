@@ -208,7 +208,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     });
     const signatures = createSignatureVerifier({ threads: config.signatureThreads, logger });
     closers.push(() => signatures.close());
-    const authenticator = createAuthenticator({ accounts, sts, nonces: new NonceCache(2 * config.signatureMaxSkewMs), signatures, clock, config });
+    const authenticator = createAuthenticator({ accounts, sts, nonces: new NonceCache(config.signatureMaxSkewMs), signatures, clock, config });
     const limits = createRequestLimits({ config, clock });
     const handler = createApiHandler({ router, authenticator, clock, logger, newRequestId, limits, authorizeRoute: access.authorizeRoute, audit: controlPlaneAudit, httpTriggers });
     const audit = createAuditLog(path.join(config.dataDir, 'audit', 'exec.log'), clock);

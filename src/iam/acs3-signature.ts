@@ -43,18 +43,21 @@ export function parseAuthorization(headers: IncomingHttpHeaders): ParsedAuthoriz
 let lastDate = '';
 let lastDateMs = NaN;
 
+/** An x-acs-date as epoch ms (InvalidTimeStamp when malformed). */
+function acsDateMs(date: string): number {
+  if (date === lastDate) return lastDateMs;
+  const t = ACS_DATE_PATTERN.test(date) ? Date.parse(date) : NaN;
+  if (Number.isNaN(t)) throw new PlatformError('InvalidTimeStamp', `x-acs-date '${date}' is not in the format YYYY-MM-DDTHH:mm:ssZ`);
+  lastDate = date;
+  lastDateMs = t;
+  return t;
+}
+
 /** Step 2: x-acs-date must be present and close to the server's time. */
 export function checkFreshness(headers: IncomingHttpHeaders, nowMs: number, maxSkewMs: number): void {
   const date = headers['x-acs-date'];
   if (typeof date !== 'string') throw new PlatformError('MissingRequiredHeader', 'required HTTP header x-acs-date was not specified');
-  let t: number;
-  if (date === lastDate) t = lastDateMs;
-  else {
-    t = ACS_DATE_PATTERN.test(date) ? Date.parse(date) : NaN;
-    if (Number.isNaN(t)) throw new PlatformError('InvalidTimeStamp', `x-acs-date '${date}' is not in the format YYYY-MM-DDTHH:mm:ssZ`);
-    lastDate = date;
-    lastDateMs = t;
-  }
+  const t = acsDateMs(date);
   if (Math.abs(nowMs - t) > maxSkewMs) {
     throw new PlatformError('InvalidTimeStamp', `x-acs-date '${date}' is more than ${Math.round(maxSkewMs / 60000)} minutes away from the server time ${new Date(nowMs).toISOString()}`);
   }
@@ -169,7 +172,9 @@ export function acceptSignature(verdict: SignatureVerdict, headers: IncomingHttp
   if (typeof nonce !== 'string' || nonce.length < 8 || nonce.length > 128) {
     throw new PlatformError('MissingRequiredHeader', 'required HTTP header x-acs-signature-nonce was not specified or is not 8-128 characters');
   }
-  if (!nonces.checkAndAdd(nonce, nowMs)) {
+  const date = headers['x-acs-date'];
+  if (typeof date !== 'string') throw new PlatformError('MissingRequiredHeader', 'required HTTP header x-acs-date was not specified');
+  if (!nonces.checkAndAdd(nonce, acsDateMs(date), nowMs)) {
     throw new PlatformError('SignatureNonceUsed', `the signature nonce '${nonce}' has already been used`);
   }
 }

@@ -1,49 +1,49 @@
 /**
  * @module iam/nonce-cache
- * Remembers `x-acs-signature-nonce` values for as long as a signed request can still be accepted,
- * so a captured request cannot be replayed. One set answers "seen?" in a single lookup; nonces are
- * also filed in one-minute buckets, and a bucket older than the replay window is dropped with its
- * nonces, keeping memory bounded by the request rate.
+ * Remembers `x-acs-signature-nonce` values so a captured request cannot be replayed. Nonces are
+ * filed by the minute of the request's own signed `x-acs-date`: a replay carries the same date, so
+ * it is looked up in the one bucket it can be in. A bucket is dropped once every request dated in
+ * its minute is refused as stale anyway (the minute ended more than the allowed skew ago). So the
+ * cache holds about one skew's worth of traffic (15 minutes by default), and no bucket holds more
+ * than one minute of it: at 10,000 requests a second that is 600,000 nonces, far below the 2^24
+ * entries a JavaScript Set can hold.
  */
 
 const BUCKET_MS = 60_000;
+/** How often expired buckets are looked for. */
+const SWEEP_EVERY_MS = 10_000;
 
 export class NonceCache {
-  readonly #windowBuckets: number;
-  readonly #seen = new Set<string>();
-  readonly #buckets = new Map<number, string[]>();
-  #current = -1;
-  #currentList: string[] = [];
+  readonly #maxSkewMs: number;
+  readonly #buckets = new Map<number, Set<string>>();
+  #nextSweepMs = -Infinity;
 
-  /** `windowMs` must cover the full accepted skew on both sides (2 × max skew). */
-  constructor(windowMs: number) {
-    this.#windowBuckets = Math.ceil(windowMs / BUCKET_MS);
+  /** `maxSkewMs`: how far a request's x-acs-date may be from the server's time (both ways). */
+  constructor(maxSkewMs: number) {
+    this.#maxSkewMs = maxSkewMs;
   }
 
-  /** Records the nonce and returns true, or returns false when it was already seen. */
-  checkAndAdd(nonce: string, nowMs: number): boolean {
-    const bucket = Math.floor(nowMs / BUCKET_MS);
-    if (bucket !== this.#current) this.#rotate(bucket);
-    if (this.#seen.has(nonce)) return false;
-    this.#seen.add(nonce);
-    this.#currentList.push(nonce);
+  /** Records the nonce of a request signed at `signedDateMs` and returns true, or returns false when it was already seen. */
+  checkAndAdd(nonce: string, signedDateMs: number, nowMs: number): boolean {
+    if (nowMs >= this.#nextSweepMs) this.#sweep(nowMs);
+    const minute = Math.floor(signedDateMs / BUCKET_MS);
+    let bucket = this.#buckets.get(minute);
+    if (!bucket) this.#buckets.set(minute, (bucket = new Set()));
+    if (bucket.has(nonce)) return false;
+    bucket.add(nonce);
     return true;
   }
 
   get size(): number {
-    return this.#seen.size;
+    let n = 0;
+    for (const b of this.#buckets.values()) n += b.size;
+    return n;
   }
 
-  #rotate(bucket: number): void {
-    const oldest = bucket - this.#windowBuckets;
-    for (const [b, nonces] of this.#buckets) {
-      if (b >= oldest) continue;
-      for (const n of nonces) this.#seen.delete(n);
-      this.#buckets.delete(b);
+  #sweep(nowMs: number): void {
+    this.#nextSweepMs = nowMs + SWEEP_EVERY_MS;
+    for (const minute of this.#buckets.keys()) {
+      if ((minute + 1) * BUCKET_MS + this.#maxSkewMs < nowMs) this.#buckets.delete(minute);
     }
-    let list = this.#buckets.get(bucket);
-    if (!list) this.#buckets.set(bucket, (list = []));
-    this.#current = bucket;
-    this.#currentList = list;
   }
 }
