@@ -1,20 +1,12 @@
 /** sweepDeadLeaseNetworks removes a dead lease's table, namespaces and links, and nothing of a held lease. */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import { sweepDeadLeaseNetworks } from './network.js';
 import { MAX_NODE_LEASES } from './node-lease.js';
+import { canRunNetworkTests, sh } from './network-test-host.js';
 
-const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-const canRun = (() => {
-  try {
-    return process.getuid?.() === 0 && Boolean(sh('nft', ['list', 'tables']) !== undefined) && Boolean(sh('ip', ['-V']));
-  } catch {
-    return false;
-  }
-})();
 
-test('a dead lease loses its nftables table, namespaces, veths and bridges; a held one keeps them', { skip: !canRun && 'needs root, nft and ip' }, () => {
+test('a dead lease loses its nftables table, namespaces, veths and bridges; a held one keeps them', { skip: !canRunNetworkTests && 'needs root, nft and ip' }, () => {
   const dead = MAX_NODE_LEASES - 1;
   const held = MAX_NODE_LEASES - 2;
   const made = (lease: number) => ({ table: `openfc_${lease}`, ns: `openfc-${lease}-0`, bridge: `ofc${lease}v0`, link: `ofc${lease}x0` });

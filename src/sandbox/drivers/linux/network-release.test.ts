@@ -4,22 +4,15 @@
  * it are gone), and the next instance gets another address.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import { createNetworkManager } from './network.js';
 import { MAX_NODE_LEASES } from './node-lease.js';
+import { canRunNetworkTests, sh } from './network-test-host.js';
 
-const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-const canRun = (() => {
-  try {
-    return process.getuid?.() === 0 && Boolean(sh('nft', ['list', 'tables']) !== undefined) && Boolean(sh('ip', ['-V']));
-  } catch {
-    return false;
-  }
-})();
 
-test('a released VPC instance leaves no address on the bridge while its namespace lingers, and its address is not handed out next', { skip: !canRun && 'needs root, nft and ip' }, async () => {
+test('a released VPC instance leaves no address on the bridge while its namespace lingers, and its address is not handed out next', { skip: !canRunNetworkTests && 'needs root, nft and ip' }, async () => {
   const lease = MAX_NODE_LEASES - 3; // no running openfc holds it in tests
   const network = createNetworkManager({ lease, subnetBase: '100.96.0.0', bandwidth: '1gbit' });
   const vpc = { vpcId: 'vpc-release-test', cidrBlock: '10.251.0.0/24', bridgeIndex: 0 };
