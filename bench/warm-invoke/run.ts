@@ -6,7 +6,7 @@
 // openfc: a real `openfc serve` child, the function created with the official SDK, then raw
 // HTTP requests ACS3-signed ahead of each phase (each with its own nonce) driven by the shared
 // raw-socket load generator (bench/lib/load.ts). Latency at concurrency 1, throughput at 32.
-// Knobs (env; any of them but BENCH_SANDBOX sends the JSON to warm-invoke.partial.json): BENCH_LATENCY_REQUESTS (5000), BENCH_THROUGHPUT_SECONDS (5), BENCH_SANDBOX
+// Knobs (env; any of them but BENCH_SANDBOX sends the JSON to warm-invoke.partial.json): BENCH_LATENCY_REQUESTS (5000), BENCH_THROUGHPUT_SECONDS (5), BENCH_CONCURRENCY (32), BENCH_SANDBOX
 // (serve's default), BENCH_ONLY (comma list of scenario names), BENCH_SERVE_NODE_ARGS (e.g.
 // "--cpu-prof --cpu-prof-dir=/tmp/prof", node flags for the serve process; for profiling runs).
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -208,7 +208,7 @@ if (typeof ratios.throughputVsFasterHop === 'number') {
 if (typeof ratios.frameHopVsHttpHopThroughput === 'number') console.log(`frame-hop / http-hop throughput: ${ratios.frameHopVsHttpHopThroughput.toFixed(2)}x`);
 fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
 // Only a full default run writes warm-invoke.json; exploratory runs (BENCH_ONLY, smaller phases) go to a separate file.
-const isFullRun = !ONLY && LATENCY_REQUESTS === 5000 && THROUGHPUT_SECONDS === 5 && !process.env.BENCH_SERVE_NODE_ARGS;
+const isFullRun = !ONLY && LATENCY_REQUESTS === 5000 && THROUGHPUT_SECONDS === 5 && CONCURRENCY === 32 && !process.env.BENCH_SERVE_NODE_ARGS;
 const out = path.join(ROOT, isFullRun ? 'bench/results/warm-invoke.json' : 'bench/results/warm-invoke.partial.json');
 fs.writeFileSync(out, JSON.stringify({
   date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, payloadBytes: PAYLOAD.length, concurrency: CONCURRENCY,
