@@ -43,6 +43,17 @@ describe('ACS3-HMAC-SHA256 verification', () => {
     assert.throws(() => verifySignature(input), (e) => isPlatformError(e, 'SignatureNonceUsed'));
   });
 
+  test('a replay is refused at the nonce even when its body arrives after the signed date turned stale (no bucket expiry race)', () => {
+    const h = signed(computeSignature(secret, canonical));
+    const signedAt = Date.parse(headers['x-acs-date']);
+    const nonces = new NonceCache(15 * 60_000);
+    const input = { method: 'GET', rawUrl, headers: h, auth: parseAuthorization(h), secret, body: Buffer.alloc(0), nonces, nowMs: signedAt };
+    verifySignature(input);
+    // The replay's headers passed the skew check at the last moment; its body took another minute.
+    assert.throws(() => verifySignature({ ...input, nowMs: signedAt + 16 * 60_000 }), (e) => isPlatformError(e, 'InvalidTimeStamp'));
+    assert.throws(() => verifySignature({ ...input, nowMs: signedAt + 15 * 60_000 }), (e) => isPlatformError(e, 'SignatureNonceUsed'));
+  });
+
   test('refuses a wrong secret, a changed query and an unsigned x-acs header', () => {
     const sig = computeSignature(secret, canonical);
     const base = { method: 'GET', rawUrl, secret, body: Buffer.alloc(0), nowMs: 0 };

@@ -174,7 +174,11 @@ export function acceptSignature(verdict: SignatureVerdict, headers: IncomingHttp
   }
   const date = headers['x-acs-date'];
   if (typeof date !== 'string') throw new PlatformError('MissingRequiredHeader', 'required HTTP header x-acs-date was not specified');
-  if (!nonces.checkAndAdd(nonce, acsDateMs(date), nowMs)) {
+  const dateMs = acsDateMs(date);
+  if (!nonces.isFresh(dateMs, nowMs)) {
+    throw new PlatformError('InvalidTimeStamp', `x-acs-date '${date}' was no longer within the allowed skew of the server time ${new Date(nowMs).toISOString()} when the request body was complete`);
+  }
+  if (!nonces.checkAndAdd(nonce, dateMs, nowMs)) {
     throw new PlatformError('SignatureNonceUsed', `the signature nonce '${nonce}' has already been used`);
   }
 }

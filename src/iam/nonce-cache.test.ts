@@ -33,3 +33,18 @@ test('a minute of heavy traffic stays in one bucket of its own: 700,000 nonces',
   assert.equal(cache.checkAndAdd('n-699999', t0 + (699_999 % 60_000), t0), false);
   assert.equal(cache.size, 700_000);
 });
+
+test('a request whose date turns stale while its body is still arriving is not fresh when its nonce would be spent', () => {
+  const cache = new NonceCache(SKEW);
+  assert.equal(cache.isFresh(t0, t0 + SKEW), true);
+  assert.equal(cache.isFresh(t0, t0 + SKEW + 1), false);
+  assert.equal(cache.isFresh(t0 + SKEW + 1, t0), false, 'too far in the future too');
+});
+
+test('a clock that steps back does not bring back the nonces of a dropped minute', () => {
+  const cache = new NonceCache(2 * MINUTE);
+  assert.equal(cache.checkAndAdd('n-1', t0, t0), true);
+  cache.checkAndAdd('later', t0 + 4 * MINUTE, t0 + 4 * MINUTE); // drops t0's minute
+  assert.equal(cache.checkAndAdd('late-date', t0 + 2 * MINUTE, t0 + MINUTE), true, 'the step back is treated as the latest time seen');
+  assert.equal(cache.size, 2);
+});

@@ -17,14 +17,27 @@ export class NonceCache {
   readonly #maxSkewMs: number;
   readonly #buckets = new Map<number, Set<string>>();
   #nextSweepMs = -Infinity;
+  #latestNowMs = -Infinity;
 
   /** `maxSkewMs`: how far a request's x-acs-date may be from the server's time (both ways). */
   constructor(maxSkewMs: number) {
     this.#maxSkewMs = maxSkewMs;
   }
 
-  /** Records the nonce of a request signed at `signedDateMs` and returns true, or returns false when it was already seen. */
+  /**
+   * Whether a request signed at `signedDateMs` may still be accepted at `nowMs`. Checked again when
+   * the nonce is spent (not only when the headers arrived): a client can make its body take long,
+   * and a nonce is only remembered while its request could pass this check.
+   */
+  isFresh(signedDateMs: number, nowMs: number): boolean {
+    return Math.abs(nowMs - signedDateMs) <= this.#maxSkewMs;
+  }
+
+  /** Records the nonce of a request signed at `signedDateMs` and returns true, or returns false when it was already seen. Call {@link isFresh} first. */
   checkAndAdd(nonce: string, signedDateMs: number, nowMs: number): boolean {
+    // Buckets are dropped by the latest time seen, so a clock stepping back cannot revive a date whose nonces are gone.
+    if (nowMs < this.#latestNowMs) nowMs = this.#latestNowMs;
+    else this.#latestNowMs = nowMs;
     if (nowMs >= this.#nextSweepMs) this.#sweep(nowMs);
     const minute = Math.floor(signedDateMs / BUCKET_MS);
     let bucket = this.#buckets.get(minute);
