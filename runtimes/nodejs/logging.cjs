@@ -45,7 +45,11 @@ function createRecord(requestId, keepTail) {
 function begin(rec, startText) {
   rec.startLine = startText + '\n';
   keep(rec, rec.startLine);
+  inFlight.add(rec);
 }
+
+/** Invocations begun and not ended. */
+const inFlight = new Set();
 
 /** Writes the deferred Start marker of `rec` now (before its first output). */
 function started(rec) {
@@ -56,8 +60,25 @@ function started(rec) {
   }
 }
 
+/**
+ * Output openfc cannot tie to one invocation (written outside any invocation's context, by a
+ * child process sharing stdout/stderr, or straight to fd 1 or 2): every invocation in flight
+ * writes its Start marker first and is not quiet, so openfc attributes such lines exactly as when
+ * every invocation opened with its marker (to the one open invocation, or to the instance).
+ */
+function startAll() {
+  let wrote = false;
+  for (const rec of inFlight) {
+    if (rec.startLine === null) continue;
+    started(rec);
+    wrote = true;
+  }
+  if (wrote) flush();
+}
+
 /** Closes a record opened by begin(): true when the invocation printed nothing (no marker was written). */
 function end(rec, endText) {
+  inFlight.delete(rec);
   const out = endText + '\n';
   keep(rec, out);
   if (rec.startLine !== null) {
@@ -99,7 +120,10 @@ async function quietly(fn) {
 function emit(level, args) {
   const rec = als.getStore();
   const msg = util.format.apply(null, args);
-  if (!rec) return void writeOut(msg + '\n');
+  if (!rec) {
+    startAll();
+    return void writeOut(msg + '\n');
+  }
   line(rec, `${new Date().toISOString()} ${rec.requestId} [${level}] ${msg}`);
 }
 
@@ -131,7 +155,7 @@ function install() {
           started(rec);
           flush(); // the Start marker reaches stdout before this reaches stderr
         }
-      }
+      } else startAll();
       return write(chunk, encoding, cb);
     };
   process.stdout.write = function (chunk, encoding, cb) {
@@ -140,13 +164,31 @@ function install() {
     if (rec) {
       keep(rec, text);
       started(rec);
-    }
+    } else startAll();
     writeOut(text);
     if (typeof encoding === 'function') encoding();
     else if (typeof cb === 'function') cb();
     return true;
   };
   process.stderr.write = wrap(writeErr);
+  // Writers that bypass process.stdout/stderr: child processes (which inherit the pipes unless
+  // told otherwise) and fs writes to fd 1 or 2.
+  const childProcess = require('child_process');
+  const beforeSpawn = (fn) =>
+    function (...args) {
+      startAll();
+      return fn.apply(this, args);
+    };
+  childProcess.ChildProcess.prototype.spawn = beforeSpawn(childProcess.ChildProcess.prototype.spawn);
+  for (const name of ['spawnSync', 'execSync', 'execFileSync']) childProcess[name] = beforeSpawn(childProcess[name]);
+  const fs = require('fs');
+  const beforeFdWrite = (fn) =>
+    function (fd, ...args) {
+      if (fd === 1 || fd === 2) startAll();
+      return fn.call(this, fd, ...args);
+    };
+  fs.writeSync = beforeFdWrite(fs.writeSync);
+  fs.write = beforeFdWrite(fs.write);
 }
 
 function createLogger() {

@@ -53,7 +53,7 @@ test('a quiet invocation (the runtime wrote nothing for it) is a complete record
   const inst = logs.openInstance(REF);
   const startedAt = clock.now();
   clock.advance(7);
-  inst.settle('r1', undefined, 'invocation', { startTimeMs: startedAt });
+  inst.settle('r1', undefined, 'invocation', { startTimeMs: startedAt, quiet: true });
   // A neighbour that did print keeps the marker path.
   inst.output(Buffer.from(`FC Invoke Start RequestId: r2\n${TS} r2 [info] hi\nFC Invoke End RequestId: r2\n`));
   inst.settle('r2');

@@ -200,7 +200,7 @@ export function createFunctionLogService(opts: FunctionLogServiceOptions): Funct
       instances.add(log);
       return {
         output: (chunk) => log.output(chunk),
-        settle: (requestId, error, kind, quiet) => log.settle(requestId, error, kind, quiet),
+        settle: (requestId, error, kind, run) => log.settle(requestId, error, kind, run),
         close: () => {
           log.close();
           // Records still open close after the grace period; until then shutdown must see them.

@@ -40,10 +40,11 @@ export interface InstanceLog {
   /** A chunk of the instance's stdout or stderr. */
   output(chunk: Buffer): void;
   /**
-   * The runtime answered `requestId` (with an error, when it failed). `quiet`: the runtime wrote
-   * nothing for it (no markers either), so the record is complete now and starts at `quiet.startTimeMs`.
+   * The runtime answered `requestId` (with an error, when it failed). `run.startTimeMs`: when the
+   * invocation was sent (its record starts there, however late its first output came);
+   * `run.quiet`: the runtime wrote nothing for it (no markers either), so the record is complete now.
    */
-  settle(requestId: string, error?: SettledError, kind?: LogRecordKind, quiet?: { startTimeMs: number }): void;
+  settle(requestId: string, error?: SettledError, kind?: LogRecordKind, run?: { startTimeMs: number; quiet: boolean }): void;
   /** The instance is gone: what is still open is closed after the grace period. */
   close(): void;
 }
@@ -230,7 +231,8 @@ export function createInstanceLog(ref: InstanceLogRef, opts: InstanceLogOptions)
         p.kind = m.kind;
         if (m.isStart) {
           p.hasStart = true;
-          p.startTimeMs = clock.now();
+          // A runtime may write the marker only before its first output: the dispatch time, when known, stays.
+          p.startTimeMs = p.isSettled ? p.startTimeMs : Math.min(p.startTimeMs, clock.now());
           open.add(p);
           add(p, line);
         } else {
@@ -269,13 +271,13 @@ export function createInstanceLog(ref: InstanceLogRef, opts: InstanceLogOptions)
     }
   }
 
-  function settle(requestId: string, error?: SettledError, kind: LogRecordKind = 'invocation', quiet?: { startTimeMs: number }): void {
+  function settle(requestId: string, error?: SettledError, kind: LogRecordKind = 'invocation', run?: { startTimeMs: number; quiet: boolean }): void {
     const p = pendingOf(requestId, kind);
     p.isSettled = true;
     if (error) p.error = error;
-    if (quiet && !p.hasStart) {
+    if (run) p.startTimeMs = Math.min(p.startTimeMs, run.startTimeMs);
+    if (run?.quiet && !p.hasStart) {
       // Nothing of it is in the pipe: finish() writes both markers.
-      p.startTimeMs = quiet.startTimeMs;
       p.hasEnd = true;
       p.endTimeMs = clock.now();
     }

@@ -298,7 +298,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     try {
       const credentials = cfg.role && deps.roleCredentials ? renewedCredentials(inst, cfg.role, deps.roleCredentials, logger) : undefined;
       const out = await sandbox.channel.invoke({ requestId: request.requestId, isLogTail: request.isLogTail, deadlineMs: startedAt + cfg.timeout * 1000, ...(credentials && { credentials }), ...(request.httpTrigger && { httpTrigger: true }) }, request.event);
-      inst.log?.settle(request.requestId, out.errorType && { functionError: out.errorType, body: out.body }, 'invocation', out.quiet ? { startTimeMs: startedAt } : undefined);
+      inst.log?.settle(request.requestId, out.errorType && { functionError: out.errorType, body: out.body }, 'invocation', { startTimeMs: startedAt, quiet: out.quiet === true });
       return { instanceId: inst.id, body: out.body, errorType: out.errorType, contentType: out.contentType, log: out.log, durationMs: clock.now() - startedAt };
     } catch (e: unknown) {
       if (!(e instanceof ChannelClosedError)) throw e;

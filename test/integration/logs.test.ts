@@ -112,6 +112,25 @@ describe('function logs', () => {
     assert.deepEqual(page.records.map((r) => [r.kind, r.requestId]), ids.map((id) => ['invocation', id]));
   });
 
+  test("output that bypasses console (a child process on the inherited pipes, a write to fd 1) stays in its invocation's record, which starts when the invocation did", async () => {
+    const name = await deploy({
+      'index.js': [
+        "const { execSync } = require('child_process'); const fs = require('fs');",
+        'exports.handler = async () => {',
+        '  await new Promise((r) => setTimeout(r, 300));',
+        "  execSync('echo from the child', { stdio: 'inherit' });",
+        "  fs.writeSync(1, 'straight to fd 1\\n');",
+        "  return 'ok';",
+        '};',
+      ].join('\n'),
+    });
+    const r = await invoke(client, name, 'x');
+    const id = r.headers['x-fc-request-id']!;
+    const rec = await recordOf(name, id);
+    assert.deepEqual(rec.message.trimEnd().split('\n'), [`FC Invoke Start RequestId: ${id}`, 'from the child', 'straight to fd 1', `FC Invoke End RequestId: ${id}`]);
+    assert.ok(Date.parse(rec.endTime) - Date.parse(rec.startTime) >= 300, `the record starts when the invocation did, not at its first output: ${rec.startTime} .. ${rec.endTime}`);
+  });
+
   test('concurrent invocations on one instance are attributed to their own records', async () => {
     const name = await deploy(
       {
