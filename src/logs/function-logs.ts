@@ -7,7 +7,8 @@
  * function got new records, and applies retention on the injected Clock.
  *
  * Memory is bounded: records wait at most one interval, held output never passes
- * {@link MAX_HELD_CHARS} (more is dropped and counted); a batch the store refuses is dropped and
+ * {@link MAX_HELD_CHARS} (more is dropped and counted), and a writer that appends on another
+ * thread holds at most as much again; a batch the store refuses is dropped and
  * counted, never retried forever; each record keeps at most MAX_RECORD_CHARS of output.
  */
 import { coerceError } from '../errors/index.js';

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { LogStore, NewLogRecord } from '../../logs/index.js';
 import { createLogger } from '../../observability/logger.js';
+import { MAX_HELD_CHARS } from '../../logs/index.js';
 import { createSqliteLogStore } from './sqlite-log-store.js';
 import { createThreadedSqliteLogWriter } from './sqlite-log-writer.js';
 
@@ -68,7 +69,7 @@ test('close stores what is still queued', async (t) => {
   assert.equal(all(s.store).length, 200);
 });
 
-test('when the writer thread dies, its unstored batch is counted as dropped and later batches are appended inline', async (t) => {
+test('when the writer thread dies, the batch it had not stored is appended inline, and so is everything after', async (t) => {
   const s = setup(t);
   const lines: string[] = [];
   const writer = createThreadedSqliteLogWriter({
@@ -76,13 +77,36 @@ test('when the writer thread dies, its unstored batch is counted as dropped and 
     workerEntry: new URL('./dying-log-writer-worker.fixture.ts', import.meta.url),
   });
   writer.write([rec(1), rec(2)], T0);
-  // The exit event arrives on a later turn.
+  // The exit event arrives on a later turn; the re-append after the thread is terminated.
   while (!lines.some((l) => l.includes('writer thread stopped'))) await new Promise((r) => setImmediate(r));
   writer.write([rec(3)], T0);
-  writer.sync();
-  assert.deepEqual(all(s.store).map((r) => r.requestId), ['req-3']);
-  assert.equal(writer.droppedRecords, 2);
-  assert.equal(s.inlineAppends(), 1);
+  while (all(s.store).length < 3) await new Promise((r) => setImmediate(r));
+  assert.deepEqual(all(s.store).map((r) => r.requestId).sort(), ['req-1', 'req-2', 'req-3']);
+  assert.equal(writer.droppedRecords, 0);
+  assert.equal(s.inlineAppends(), 2);
   await writer.close();
 });
 
+test('a writer thread that cannot open the store is given up at the first sync, and its batches are appended inline', async (t) => {
+  const s = setup(t);
+  const lines: string[] = [];
+  // A directory is not a database file: the worker's store fails to open.
+  const writer = createThreadedSqliteLogWriter({ file: path.dirname(s.file), store: s.store, logger: createLogger({ level: 'error', sink: { write: (l) => lines.push(l) } }), syncTimeoutMs: 600_000 });
+  writer.write([rec(1)], T0);
+  writer.sync(); // returns when the thread flags its exit, not after the (here huge) timeout
+  while (all(s.store).length < 1) await new Promise((r) => setImmediate(r));
+  assert.ok(lines.some((l) => l.includes('writer thread stopped')), lines.join('\n'));
+  assert.equal(all(s.store)[0]!.requestId, 'req-1');
+  await writer.close();
+});
+
+test('batches a stalled store has not taken hold at most MAX_HELD_CHARS; later ones are dropped and counted', async (t) => {
+  const s = setup(t);
+  const writer = createThreadedSqliteLogWriter({ file: s.file, store: s.store, logger: silent(), workerEntry: new URL('./stalled-log-writer-worker.fixture.ts', import.meta.url), syncTimeoutMs: 1 });
+  const big = 'x'.repeat(1024 * 1024);
+  const fit = Math.floor(MAX_HELD_CHARS / big.length);
+  for (let i = 0; i < fit + 3; i++) writer.write([rec(i, { message: big })], T0);
+  assert.equal(writer.droppedRecords, 3, 'what did not fit under the cap');
+  writer.sync(); // gives up waiting (1 ms) without abandoning the live worker
+  await writer.close();
+});
