@@ -51,7 +51,7 @@ function sweepDeadOutsideHosts(): void {
     } catch (e: unknown) {
       isAlive = (e as NodeJS.ErrnoException).code === 'EPERM';
     }
-    if (isAlive) continue; // (a tag is pid mod 100000: a live process with that pid keeps it, which errs on the safe side)
+    if (isAlive) continue;
     for (const args of [['link', 'del', `otst${m[1]}x${m[2]}`.slice(0, 15)], ['netns', 'del', name]]) {
       try {
         execFileSync('ip', args, { stdio: 'ignore' });
@@ -66,7 +66,9 @@ export async function createOutsideHost(): Promise<OutsideHost | undefined> {
   if (!canCreateOutsideHost()) return undefined;
   if (counter === 0) sweepDeadOutsideHosts();
   const n = counter++;
-  const tag = `${process.pid % 100000}x${n}`;
+  // The full pid (interface names allow 15 characters: 'otst' + up to 7 digits + 'x' + n), so the
+  // sweep below can tell a live owner from a dead one.
+  const tag = `${process.pid}x${n}`;
   const netns = `ofctest-${tag}`;
   const hostIf = `otst${tag}`.slice(0, 15);
   // A /30 per (process, outside host): 198.18.0.0/15 has 32768 of them.

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { test } from 'node:test';
-import { createNetworkManager } from './network.js';
+import { createNetworkManager, macOfAddress } from './network.js';
 import { MAX_NODE_LEASES } from './node-lease.js';
 import { canRunNetworkTests, sh } from './network-test-host.js';
 
@@ -33,6 +33,8 @@ test('a released VPC instance leaves no address on the bridge while its namespac
     assert.doesNotMatch(inside, new RegExp(a.address!.replace(/\./g, '\\.')), `the lingering namespace keeps no address: ${inside}`);
 
     const b = await network.attach(6, { vpc, internet: false });
+    const bNs = b.netnsPath!.split('/').at(-1)!;
+    assert.match(sh('ip', ['-n', bNs, 'link', 'show', 'eth0']), new RegExp(`link/ether ${macOfAddress(b.address!)} `), 'the MAC encodes the address');
     assert.notEqual(b.address, a.address, 'a just-released address is not handed out next');
     await b.release();
   } finally {

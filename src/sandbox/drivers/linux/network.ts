@@ -143,6 +143,11 @@ export function sweepDeadLeaseNetworks(isHeld: (lease: number) => boolean, ownLe
   return [...swept];
 }
 
+/** A locally administered MAC that encodes an instance's IPv4 address (02:0f:a:b:c:d). */
+export function macOfAddress(ipv4Address: string): string {
+  return ['02', '0f', ...ipv4Address.split('.').map((o) => Number(o).toString(16).padStart(2, '0'))].join(':');
+}
+
 export function createNetworkManager(options: NetworkOptions): NetworkManager {
   const base = ipv4(options.subnetBase, options.lease * 65536);
   const subnet = `${base}/16`;
@@ -221,7 +226,7 @@ table inet ${TABLE} {
   }
 
   /** Creates and wires one instance's namespace. */
-  async function attachNamespace(slot: number, hostIf: string, hostSide: string[], nsSide: string[], bandwidth: string): Promise<string> {
+  async function attachNamespace(slot: number, hostIf: string, hostSide: string[], nsSide: string[], bandwidth: string, eth0Mac?: string): Promise<string> {
     const ns = `openfc-${options.lease}-${slot}`;
     const tbf = `root tbf rate ${bandwidth} burst 1mb latency 50ms`;
     live.add(ns);
@@ -229,7 +234,7 @@ table inet ${TABLE} {
       `ip netns add ${ns} 2>/dev/null || { ip netns del ${ns}; ip netns add ${ns}; }`,
       // The slot's previous veth may still exist: deleting a namespace removes its links asynchronously.
       `ip link del ${hostIf} 2>/dev/null || true`,
-      `ip -b - <<'EOF'`, `link add ${hostIf} type veth peer name eth0 netns ${ns}`, ...hostSide, `link set ${hostIf} up`, 'EOF',
+      `ip -b - <<'EOF'`, `link add ${hostIf} type veth peer name eth0${eth0Mac ? ` address ${eth0Mac}` : ''} netns ${ns}`, ...hostSide, `link set ${hostIf} up`, 'EOF',
       `ip -n ${ns} -b - <<'EOF'`, 'link set lo up', ...nsSide, 'EOF',
       `tc qdisc add dev ${hostIf} ${tbf}`,
       `tc -n ${ns} qdisc add dev eth0 ${tbf}`,
@@ -263,9 +268,10 @@ table inet ${TABLE} {
       const instIp = ipv4(vpc.network, offset);
       const hostIf = `${vpc.bridge.bridge}p${slot.toString(36)}`;
       try {
-        // The address may have been another instance's: the gateway forgets that one's MAC.
+        // The address may have been another instance's. Its MAC is derived from the address, so
+        // neighbours that still cache the old pairing stay right; the gateway's entry is flushed anyway.
         const ns = await attachNamespace(slot, hostIf, [`link set ${hostIf} master ${vpc.bridge.bridge}`, `neigh flush to ${instIp} dev ${vpc.bridge.bridge}`],
-          [`addr add ${instIp}/${vpc.prefix} dev eth0`, 'link set eth0 up', ...(spec.internet ? [`route add default via ${vpc.bridge.gatewayIp}`] : [])], bandwidth);
+          [`addr add ${instIp}/${vpc.prefix} dev eth0`, 'link set eth0 up', ...(spec.internet ? [`route add default via ${vpc.bridge.gatewayIp}`] : [])], bandwidth, macOfAddress(instIp));
         return {
           netnsPath: `/run/netns/${ns}`,
           address: instIp,
@@ -275,6 +281,8 @@ table inet ${TABLE} {
           },
         };
       } catch (e: unknown) {
+        // A half-made attachment may hold the address on the bridge: it goes before the address is free.
+        await releaseNamespace(`openfc-${options.lease}-${slot}`, hostIf);
         vpc.used.delete(offset);
         throw e;
       }
