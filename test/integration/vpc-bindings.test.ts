@@ -277,9 +277,10 @@ describe('VPC bindings', () => {
     /**
      * A call that never got an answer (a transport failure, not a refusal) is made once more, from
      * a new caller instance (an update replaces it), after the host's networking is written to the
-     * test output: about one full-suite run in three, a VPC instance's connection gets no answer
-     * for tens of seconds, a fault not understood yet (it never shows in this file alone). Probes,
-     * which expect to be blocked, are not retried.
+     * test output. About one full-suite run in three used to lose a VPC instance's connections for
+     * tens of seconds (the VPC bridge changed its MAC as ports came and went; fixed: the gateway
+     * has a fixed MAC); the snapshot shows any other cause. Probes, which expect to be blocked,
+     * are not retried.
      */
     const run = async (key: string, event: unknown): Promise<CallResult & { endpoint?: string }> => {
       const result = await once(key, event);

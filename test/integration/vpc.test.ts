@@ -180,10 +180,11 @@ describe('VPCs', () => {
       try {
         barrier.release();
         // A second attempt, on a new instance (an update replaces it), after the host's networking
-        // is written to the test output: about one full-suite run in three, a VPC instance's
-        // connection gets no answer for tens of seconds, a fault not understood yet (it never
-        // shows in this file alone). What is asserted is that an instance with internetAccess
-        // reaches the internet, and a VPC-only one never does.
+        // is written to the test output. About one full-suite run in three used to lose a VPC
+        // instance's connections for tens of seconds: the VPC bridge changed its MAC as ports came
+        // and went, and instances kept sending to the old one (fixed: the gateway has a fixed MAC).
+        // The snapshot shows any other cause. What is asserted is that an instance with
+        // internetAccess reaches the internet, and a VPC-only one never does.
         let reached = await probe(a, 'both', { url: `${barrier.url}/wait`, timeoutMs: 7000 });
         if (reached !== 'reached:go') {
           process.stderr.write(`vpc: the internet probe got '${reached}'; the network now:\n${networkSnapshot()}\n`);

@@ -42,3 +42,20 @@ test('a released VPC instance leaves no address on the bridge while its namespac
     network.close();
   }
 });
+
+test("a VPC's gateway keeps one MAC while instances come and go (a bridge would otherwise take its lowest port's)", { skip: !canRunNetworkTests && 'needs root, nft and ip' }, async () => {
+  const lease = MAX_NODE_LEASES - 3;
+  const network = createNetworkManager({ lease, subnetBase: '100.96.0.0', bandwidth: '1gbit' });
+  const vpc = { vpcId: 'vpc-gateway-mac-test', cidrBlock: '10.252.0.0/24', bridgeIndex: 1 };
+  const bridgeMac = () => /link\/ether (\S+)/.exec(sh('ip', ['link', 'show', `ofc${lease}v1`]))![1];
+  try {
+    const attached = [];
+    for (let slot = 0; slot < 6; slot++) attached.push(await network.attach(slot, { vpc, internet: false }));
+    assert.equal(bridgeMac(), macOfAddress('10.252.0.1'));
+    for (const a of attached.splice(0, 3)) await a.release();
+    assert.equal(bridgeMac(), macOfAddress('10.252.0.1'), 'still the same after ports left');
+    for (const a of attached) await a.release();
+  } finally {
+    network.close();
+  }
+});

@@ -193,7 +193,10 @@ table inet ${TABLE} {
     const size = 2 ** (32 - prefix);
     return runScript([
       `ip link del ${bridge} 2>/dev/null || true`,
-      `ip -b - <<'EOF'`, `link add ${bridge} type bridge`, `addr add ${gatewayIp}/${prefix} dev ${bridge}`, `link set ${bridge} up`, 'EOF',
+      // A bridge without a MAC of its own takes the lowest of its ports' MACs, and changes it as
+      // instances come and go: instances that cached the gateway's old MAC then send into the void
+      // until their neighbour entry expires (tens of seconds). The gateway gets a fixed MAC.
+      `ip -b - <<'EOF'`, `link add ${bridge} address ${macOfAddress(gatewayIp)} type bridge`, `addr add ${gatewayIp}/${prefix} dev ${bridge}`, `link set ${bridge} up`, 'EOF',
       // Same-VPC traffic is bridged; where br_netfilter shows it to the forward hook, it is accepted here.
       `nft add rule inet ${TABLE} vpc_same iifname '"${bridge}*"' oifname '"${bridge}*"' accept`,
       `nft add rule inet ${TABLE} postrouting ip saddr ${vpc.cidrBlock} oifname != '"${IFACE_PREFIX}*"' masquerade`,
