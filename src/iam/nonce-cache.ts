@@ -17,7 +17,6 @@ export class NonceCache {
   readonly #maxSkewMs: number;
   readonly #buckets = new Map<number, Set<string>>();
   #nextSweepMs = -Infinity;
-  #latestNowMs = -Infinity;
 
   /** `maxSkewMs`: how far a request's x-acs-date may be from the server's time (both ways). */
   constructor(maxSkewMs: number) {
@@ -35,9 +34,6 @@ export class NonceCache {
 
   /** Records the nonce of a request signed at `signedDateMs` and returns true, or returns false when it was already seen. Call {@link isFresh} first. */
   checkAndAdd(nonce: string, signedDateMs: number, nowMs: number): boolean {
-    // Buckets are dropped by the latest time seen, so a clock stepping back cannot revive a date whose nonces are gone.
-    if (nowMs < this.#latestNowMs) nowMs = this.#latestNowMs;
-    else this.#latestNowMs = nowMs;
     if (nowMs >= this.#nextSweepMs) this.#sweep(nowMs);
     const minute = Math.floor(signedDateMs / BUCKET_MS);
     let bucket = this.#buckets.get(minute);

@@ -143,6 +143,12 @@ export function createFunctionLogService(opts: FunctionLogServiceOptions): Funct
     writer.sync();
   }
 
+  /** A read that sees every complete record. */
+  function queryStored(q: LogQuery): LogPage {
+    flushAndSync();
+    return store.query(q);
+  }
+
   function runRetention(): RetentionResult {
     const result = store.applyRetention({ writtenBeforeMs: clock.now() - opts.retentionMaxAgeMs, maxBytesPerAccount: opts.retentionMaxBytesPerAccount });
     if (result.deletedRecords > 0) logger.debug('function log retention', { ...result });
@@ -212,8 +218,7 @@ export function createFunctionLogService(opts: FunctionLogServiceOptions): Funct
     },
     query(q) {
       assertOpen();
-      flushAndSync();
-      return store.query(q);
+      return queryStored(q);
     },
     async follow(q, waitMs, onGone) {
       assertOpen();
@@ -225,15 +230,11 @@ export function createFunctionLogService(opts: FunctionLogServiceOptions): Funct
         wakeCurrent?.();
       });
       for (;;) {
-        flushAndSync();
-        const page = store.query(q);
+        const page = queryStored(q);
         if (page.records.length > 0 || isClosed || isFollowEnded || isGone || clock.now() >= deadline) return page;
         await waitForRecords(keyOf(q.accountId, q.functionName), deadline, (wake) => (wakeCurrent = wake));
         if (isClosed) return { records: [], hasMore: false };
-        if (isFollowEnded) {
-          flushAndSync();
-          return store.query(q);
-        }
+        if (isFollowEnded) return queryStored(q);
       }
     },
     flush: flushAndSync,

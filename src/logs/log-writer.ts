@@ -12,7 +12,7 @@ import type { LogStore, NewLogRecord } from './types.js';
 
 export interface LogWriter {
   /** Queues the batch for the store (in order with earlier batches); a refused batch is dropped and counted. */
-  write(records: NewLogRecord[], writtenTimeMs: number): void;
+  write(records: readonly NewLogRecord[], writtenTimeMs: number): void;
   /** Returns once every batch written so far is stored (or dropped). */
   sync(): void;
   /** Records of batches the store refused. */

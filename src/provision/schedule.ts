@@ -10,7 +10,6 @@ import { CRON_DAYS, parseCronField } from '../time/cron-field.js';
 
 export type Schedule = { readonly kind: 'cron'; readonly fields: readonly (readonly boolean[])[]; readonly timeZone: string } | { readonly kind: 'at'; readonly atMs: number };
 
-
 export function checkTimeZone(timeZone: string): void {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });

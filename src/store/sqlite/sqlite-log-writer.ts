@@ -69,7 +69,7 @@ export function createThreadedSqliteLogWriter(opts: { file: string; store: LogSt
     forgetConfirmed();
     opts.logger.error('the function-log writer thread stopped; appending inline', { err: coerceError(reason), batches: unconfirmed.size });
     void w.terminate().then(() => {
-      for (const u of unconfirmed.values()) inline.write([...u.job.records], u.job.writtenTimeMs);
+      for (const u of unconfirmed.values()) inline.write(u.job.records, u.job.writtenTimeMs);
       unconfirmed.clear();
       unconfirmedChars = 0;
     });

@@ -228,9 +228,11 @@ table inet ${TABLE} {
     throw new PlatformError('ResourceExhausted', `VPC ${attachment.vpcId} (${attachment.cidrBlock}) has no free instance address left`);
   }
 
+  const nsName = (slot: number) => `openfc-${options.lease}-${slot}`;
+
   /** Creates and wires one instance's namespace. */
   async function attachNamespace(slot: number, hostIf: string, hostSide: string[], nsSide: string[], bandwidth: string, eth0Mac?: string): Promise<string> {
-    const ns = `openfc-${options.lease}-${slot}`;
+    const ns = nsName(slot);
     const tbf = `root tbf rate ${bandwidth} burst 1mb latency 50ms`;
     live.add(ns);
     await runScript([
@@ -285,7 +287,7 @@ table inet ${TABLE} {
         };
       } catch (e: unknown) {
         // A half-made attachment may hold the address on the bridge: it goes before the address is free.
-        await releaseNamespace(`openfc-${options.lease}-${slot}`, hostIf);
+        await releaseNamespace(nsName(slot), hostIf);
         vpc.used.delete(offset);
         throw e;
       }
