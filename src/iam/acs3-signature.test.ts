@@ -1,6 +1,6 @@
 /** Unit tests of ACS3-HMAC-SHA256 verification against the SDK traffic captured in the reference. */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { isPlatformError } from '../errors/index.js';
 import { canonicalRequest, checkFreshness, computeSignature, EMPTY_BODY_SHA256, parseAuthorization, prepareSignatureTask, runSignatureTask, verifySignature } from './acs3-signature.js';
@@ -84,5 +84,26 @@ describe('ACS3-HMAC-SHA256 verification', () => {
   test('refuses a request without an ACS3 Authorization header', () => {
     assert.throws(() => parseAuthorization({}), (e) => isPlatformError(e, 'AccessDenied'));
     assert.throws(() => parseAuthorization({ authorization: 'Basic abc' }), (e) => isPlatformError(e, 'SignatureNotMatch'));
+  });
+
+  test('signs exactly as HMAC-SHA256 does, for secrets shorter than, as long as and longer than a block, interleaved', () => {
+    const reference = (key: string, text: string) => createHmac('sha256', key).update(`ACS3-HMAC-SHA256\n${createHash('sha256').update(text).digest('hex')}`).digest('hex');
+    const secrets = ['', 'k', secret, 'x'.repeat(63), 'y'.repeat(64), 'z'.repeat(65), 'w'.repeat(200), 'ключ-秘密-🔑'.repeat(5)];
+    for (let round = 0; round < 3; round++) {
+      for (const key of secrets) {
+        const text = `${canonical}\n${round}:${key.length}`;
+        assert.equal(computeSignature(key, text), reference(key, text), `secret of ${key.length} chars, round ${round}`);
+      }
+    }
+    // More secrets than the pad cache holds: it is cleared and rebuilt, never wrong.
+    for (let i = 0; i < 1100; i++) assert.equal(computeSignature(`secret-${i}`, canonical), reference(`secret-${i}`, canonical));
+  });
+
+  test('refuses a signature that differs from the right one only in its last hex digit', () => {
+    const good = computeSignature(secret, canonical);
+    const last = good.at(-1) === '0' ? '1' : '0';
+    const h = signed(good.slice(0, -1) + last);
+    const task = prepareSignatureTask({ method: 'GET', rawUrl, headers: h, auth: parseAuthorization(h), secret, body: Buffer.alloc(0) });
+    assert.equal(runSignatureTask(task), 'signature-mismatch');
   });
 });

