@@ -3,13 +3,16 @@
 // one `openfc serve` per variant (its environment: comma-separated K=V after the colon), then
 // measures the variants in turns (BENCH_AB_ROUNDS, default 3, of BENCH_AB_SECONDS, default 4, at concurrency 32), so
 // the machine's drift hits every variant alike. It prints req/s and the serve main thread's CPU
-// per request for each turn, and the medians.
+// per request for each turn, and the medians. A variant spelled `floor-<kind>` (`floor-frame-hop`,
+// `floor-bare`, `floor-http-hop`) is that floor instead of a serve, measured in the same turns, so
+// that each serve variant also gets a ratio to the floor that the machine's drift cannot skew.
 import { createFcClient, $FC } from '../../test/helpers/sdk.js';
 import { createFunctionInput } from '../../test/helpers/functions.js';
 import { presignInvocations } from '../lib/acs3.js';
-import { runLoad } from '../lib/load.js';
+import { runLoad, serialize } from '../lib/load.js';
 import { threadCpuMs } from '../lib/proc-cpu.js';
-import { startBenchServe, type BenchServe } from '../lib/serve.js';
+import { startBenchServe } from '../lib/serve.js';
+import { FLOOR_KINDS, startFloor, type FloorKind } from '../lib/floors.js';
 
 const PAYLOAD = Buffer.from(JSON.stringify({ key: 'value', list: [1, 2, 3], text: 'warm invocation payload!' }));
 const ROUNDS = Number(process.env.BENCH_AB_ROUNDS ?? 3);
@@ -20,26 +23,49 @@ const variants = process.argv.slice(2).map((arg) => {
 });
 if (variants.length < 2) throw new Error("usage: ab.ts 'name:K=V,K=V' 'name2:' …");
 
-const serves: { name: string; serve: BenchServe }[] = [];
+/** One measured target: where the load goes, the requests of one turn, the front's pid. */
+interface Target {
+  readonly name: string;
+  readonly port: number;
+  readonly frontPid: number;
+  wire(count: number): (i: number) => Buffer | undefined;
+  stop(): Promise<void> | void;
+}
+
+async function startTarget(v: { name: string; env: Record<string, string> }): Promise<Target> {
+  const floorKind = v.name.startsWith('floor-') ? v.name.slice('floor-'.length) : undefined;
+  if (floorKind !== undefined) {
+    if (!(FLOOR_KINDS as readonly string[]).includes(floorKind)) throw new Error(`unknown floor '${v.name}'; floors: ${FLOOR_KINDS.map((k) => `floor-${k}`).join(', ')}`);
+    const floor = await startFloor(floorKind as FloorKind);
+    const bytes = serialize({ path: '/', headers: { 'content-type': 'application/octet-stream' }, body: PAYLOAD }, floor.port);
+    return { name: v.name, port: floor.port, frontPid: floor.frontPid, wire: () => () => bytes, stop: () => floor.stop() };
+  }
+  const serve = await startBenchServe([], v.env, 'warn');
+  const client = createFcClient({ endpoint: serve.creds.host, accessKeyId: serve.creds.accessKeyId, accessKeySecret: serve.creds.accessKeySecret });
+  await client.createFunction(new $FC.CreateFunctionRequest({
+    body: await createFunctionInput('echo', { 'index.js': 'exports.handler = async (event) => event;\n' }, { instanceConcurrency: 32, memorySize: 2048 }),
+  }));
+  return {
+    name: v.name, port: serve.port, frontPid: serve.pid, stop: () => serve.stop(),
+    wire: (count) => presignInvocations(serve.creds, serve.port, { path: '/2023-03-30/functions/echo/invocations', payload: PAYLOAD, invocationType: 'Sync', count }),
+  };
+}
+
+const targets: Target[] = [];
 try {
   for (const v of variants) {
-    const serve = await startBenchServe([], v.env, 'warn');
-    serves.push({ name: v.name, serve });
-    const client = createFcClient({ endpoint: serve.creds.host, accessKeyId: serve.creds.accessKeyId, accessKeySecret: serve.creds.accessKeySecret });
-    await client.createFunction(new $FC.CreateFunctionRequest({
-      body: await createFunctionInput('echo', { 'index.js': 'exports.handler = async (event) => event;\n' }, { instanceConcurrency: 32, memorySize: 2048 }),
-    }));
-    const wire = presignInvocations(serve.creds, serve.port, { path: '/2023-03-30/functions/echo/invocations', payload: PAYLOAD, invocationType: 'Sync', count: 5000 });
-    await runLoad({ port: serve.port, concurrency: 32, maxRequests: 5000, maxSeconds: 30, wire });
+    const t = await startTarget(v);
+    targets.push(t);
+    await runLoad({ port: t.port, concurrency: 32, maxRequests: 5000, maxSeconds: 30, wire: t.wire(5000) });
   }
-  const results = new Map<string, { rps: number; mainUs: number }[]>(serves.map((s) => [s.name, []]));
+  const results = new Map<string, { rps: number; mainUs: number }[]>(targets.map((t) => [t.name, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    for (const { name, serve } of serves) {
-      const wire = presignInvocations(serve.creds, serve.port, { path: '/2023-03-30/functions/echo/invocations', payload: PAYLOAD, invocationType: 'Sync', count: 120_000 });
-      const before = threadCpuMs(serve.pid);
-      const r = await runLoad({ port: serve.port, concurrency: 32, maxRequests: 120_000, maxSeconds: SECONDS, wire });
+    for (const { name, port, frontPid, wire: makeWire } of targets) {
+      const wire = makeWire(120_000);
+      const before = threadCpuMs(frontPid);
+      const r = await runLoad({ port, concurrency: 32, maxRequests: 120_000, maxSeconds: SECONDS, wire });
       if (r.errors) throw new Error(`${name}: ${r.errors} failed requests; first:\n${r.firstError}`);
-      const mainUs = ((threadCpuMs(serve.pid) - before) * 1000) / r.requests;
+      const mainUs = ((threadCpuMs(frontPid) - before) * 1000) / r.requests;
       const rps = r.requests / r.seconds;
       results.get(name)!.push({ rps, mainUs });
       console.log(`round ${round + 1} ${name.padEnd(12)} ${rps.toFixed(0).padStart(6)} req/s  main thread ${mainUs.toFixed(0)} µs/req`);
@@ -47,6 +73,15 @@ try {
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   for (const [name, rs] of results) console.log(`median ${name.padEnd(12)} ${median(rs.map((r) => r.rps)).toFixed(0).padStart(6)} req/s  main thread ${median(rs.map((r) => r.mainUs)).toFixed(0)} µs/req`);
+  // With a floor among the variants: each variant's throughput over the floor's in the same round.
+  const floorRounds = [...results].find(([name]) => name.startsWith('floor-'));
+  if (floorRounds) {
+    for (const [name, rs] of results) {
+      if (name === floorRounds[0]) continue;
+      const ratios = rs.map((r, i) => r.rps / floorRounds[1][i]!.rps);
+      console.log(`ratio  ${name.padEnd(12)} ${(100 * median(ratios)).toFixed(0).padStart(5)} % of ${floorRounds[0]} (median of rounds; range ${(100 * Math.min(...ratios)).toFixed(0)}-${(100 * Math.max(...ratios)).toFixed(0)} %)`);
+    }
+  }
 } finally {
-  for (const s of serves) await s.serve.stop();
+  for (const t of targets) await t.stop();
 }

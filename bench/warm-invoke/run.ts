@@ -9,19 +9,17 @@
 // Knobs (env; any of them but BENCH_SANDBOX sends the JSON to warm-invoke.partial.json): BENCH_LATENCY_REQUESTS (5000), BENCH_THROUGHPUT_SECONDS (5), BENCH_CONCURRENCY (32), BENCH_SANDBOX
 // (serve's default), BENCH_ONLY (comma list of scenario names), BENCH_SERVE_NODE_ARGS (e.g.
 // "--cpu-prof --cpu-prof-dir=/tmp/prof", node flags for the serve process; for profiling runs).
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createFcClient, $FC } from '../../test/helpers/sdk.js';
 import { createFunctionInput } from '../../test/helpers/functions.js';
 import { presignInvocations, type BenchCredentials } from '../lib/acs3.js';
 import { percentile, runLoad, sendOnce, serialize, type LoadResult } from '../lib/load.js';
 import { cpuDelta, machineCpuMs, threadCpuMs, threadSchedMs, treeCpu } from '../lib/proc-cpu.js';
 import { ROOT, startBenchServe } from '../lib/serve.js';
+import { FLOOR_KINDS, startFloor } from '../lib/floors.js';
 
-const FLOORS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'floors.cjs');
 const PAYLOAD = Buffer.from(JSON.stringify({ key: 'value', list: [1, 2, 3], text: 'warm invocation payload!' })); // 64 bytes
 const LATENCY_WARMUP = 1000;
 const LATENCY_REQUESTS = Number(process.env.BENCH_LATENCY_REQUESTS ?? 5000);
@@ -56,37 +54,6 @@ interface Row {
 
 /** Supplies the request bytes of one phase; called just before the phase (so signatures are fresh). */
 type WireFactory = (count: number) => (i: number) => Buffer | undefined;
-
-function startProcess(args: string[]): Promise<{ proc: ChildProcess; port: number }> {
-  const proc = spawn(process.execPath, args, { env: { PATH: '/usr/bin:/bin' }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (c) => {
-      out += c;
-      const m = /ready (\d+)/.exec(out);
-      if (m) resolve({ proc, port: Number(m[1]) });
-    });
-    proc.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
-  });
-}
-
-async function startFloor(kind: string): Promise<{ port: number; pids: number[]; stop(): void }> {
-  const sock = path.join(os.tmpdir(), `openfc-bench-${kind}-${process.pid}.sock`);
-  const procs: ChildProcess[] = [];
-  const stop = () => {
-    procs.forEach((p) => p.kill('SIGKILL'));
-    fs.rmSync(sock, { force: true });
-  };
-  try {
-    if (kind !== 'bare') procs.push((await startProcess([FLOORS, kind, 'backend', sock])).proc);
-    const front = await startProcess([FLOORS, kind, kind === 'bare' ? '-' : 'proxy', sock]);
-    procs.push(front.proc);
-    return { port: front.port, pids: procs.map((p) => p.pid!), stop };
-  } catch (e) {
-    stop();
-    throw e;
-  }
-}
 
 /** One request; fails loudly unless it is a 200 echoing the payload without an x-fc-error-type header. */
 async function checkEcho(scenario: string, port: number, wire: Buffer): Promise<void> {
@@ -152,7 +119,7 @@ const signedWire = (creds: BenchCredentials, port: number): WireFactory => (coun
 const selected = (name: string) => !ONLY || ONLY.includes(name);
 const rows: Row[] = [];
 console.error(`warm-invoke: ${PAYLOAD.length}-byte payload, node ${process.version}, ${os.cpus().length} cpus`);
-for (const kind of ['bare', 'http-hop', 'frame-hop']) {
+for (const kind of FLOOR_KINDS) {
   if (!selected(`floor-${kind}`)) continue;
   const floor = await startFloor(kind);
   try {
