@@ -82,3 +82,13 @@ export function threadSchedMs(pid: number, tid = pid): { runMs: number; waitMs: 
     return { runMs: 0, waitMs: 0 };
   }
 }
+
+/** Resident memory of a process in MB (VmRSS), or NaN once it is gone. */
+export function residentMb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}

@@ -10,7 +10,7 @@ import { createFcClient, $FC } from '../../test/helpers/sdk.js';
 import { createFunctionInput } from '../../test/helpers/functions.js';
 import { presignInvocations } from '../lib/acs3.js';
 import { runLoad, serialize } from '../lib/load.js';
-import { threadCpuMs } from '../lib/proc-cpu.js';
+import { residentMb, threadCpuMs } from '../lib/proc-cpu.js';
 import { startBenchServe } from '../lib/serve.js';
 import { FLOOR_KINDS, startFloor, type FloorKind } from '../lib/floors.js';
 
@@ -68,7 +68,7 @@ try {
       const mainUs = ((threadCpuMs(frontPid) - before) * 1000) / r.requests;
       const rps = r.requests / r.seconds;
       results.get(name)!.push({ rps, mainUs });
-      console.log(`round ${round + 1} ${name.padEnd(12)} ${rps.toFixed(0).padStart(6)} req/s  main thread ${mainUs.toFixed(0)} µs/req`);
+      console.log(`round ${round + 1} ${name.padEnd(12)} ${rps.toFixed(0).padStart(6)} req/s  main thread ${mainUs.toFixed(0)} µs/req  front RSS ${residentMb(frontPid).toFixed(0)} MB`);
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
