@@ -11,36 +11,21 @@
  *   so the points (and the async task ids made from them) are the same after a restart.
  */
 import { invalidArgument } from '../errors/index.js';
-import { CRON_DAYS, parseCronField } from '../time/cron-field.js';
+import { isTimeZone, nextCronPoint, parseCronSchedule, type CronSchedule } from '../time/cron-schedule.js';
 
 export type TimerSchedule =
-  | {
-      readonly kind: 'cron'; readonly expression: string; readonly fields: readonly (readonly boolean[])[]; readonly isDayOr: boolean; readonly timeZone: string;
-      /** Reads wall-clock fields in `timeZone`; undefined for UTC, which needs none. */
-      readonly formatter?: Intl.DateTimeFormat;
-    }
+  | { readonly kind: 'cron'; readonly expression: string; readonly cron: CronSchedule }
   | { readonly kind: 'every'; readonly expression: string; readonly intervalMs: number };
 
 const DESCRIPTORS: Readonly<Record<string, string>> = {
   '@yearly': '0 0 0 1 1 *', '@annually': '0 0 0 1 1 *', '@monthly': '0 0 0 1 * *', '@weekly': '0 0 0 * * 0', '@daily': '0 0 0 * * *', '@midnight': '0 0 0 * * *', '@hourly': '0 0 * * * *',
 };
-/** A cron expression that names no point within this horizon is refused (it would never fire). */
-const SEARCH_HORIZON_MS = 5 * 366 * 24 * 3600 * 1000;
 const DURATION_UNITS_MS: Readonly<Record<string, number>> = { h: 3_600_000, m: 60_000, s: 1000 };
 /** The longest `@every` interval accepted. @default 366 days */
 export const MAX_EVERY_INTERVAL_MS = 366 * 24 * 3_600_000;
 
 function bad(expr: string, why: string): Error {
   return invalidArgument(`cronExpression '${expr}' is invalid: ${why}. Use six fields 'S M H DoM Mon DoW' such as '0 0/5 * * * *' (optionally after 'CRON_TZ=Asia/Shanghai '), or '@every 1m30s'`);
-}
-
-
-function checkTimeZone(expr: string, timeZone: string): void {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-  } catch {
-    throw bad(expr, `'${timeZone}' is not an IANA time zone such as Asia/Shanghai`);
-  }
 }
 
 function parseDuration(expr: string, text: string): number {
@@ -61,7 +46,7 @@ export function parseTimerSchedule(expression: string): TimerSchedule {
   const tz = /^(?:CRON_TZ|TZ)=(\S+)\s+(.*)$/.exec(expr);
   if (tz) {
     timeZone = tz[1]!;
-    checkTimeZone(expression, timeZone);
+    if (!isTimeZone(timeZone)) throw bad(expression, `'${timeZone}' is not an IANA time zone such as Asia/Shanghai`);
     expr = tz[2]!.trim();
   }
   if (expr.startsWith('@')) {
@@ -69,61 +54,7 @@ export function parseTimerSchedule(expression: string): TimerSchedule {
     if (!d) throw bad(expression, `'${expr}' is not one of @every <duration>, ${Object.keys(DESCRIPTORS).join(', ')}`);
     expr = d;
   }
-  const texts = expr.split(/\s+/);
-  if (texts.length !== 6) throw bad(expression, `it has ${texts.length} fields, not six (seconds come first)`);
-  const fields = texts.map((f, i) => parseCronField(f, i, (why) => bad(expression, why)));
-  const isStar = (t: string) => t === '*' || t === '?';
-  const formatter = timeZone === 'UTC'
-    ? undefined
-    : new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', weekday: 'short' });
-  const schedule: TimerSchedule = { kind: 'cron', expression, fields, isDayOr: !isStar(texts[3]!) && !isStar(texts[5]!), timeZone, ...(formatter && { formatter }) };
-  if (nextCronPoint(schedule, Date.UTC(2024, 0, 1) - 1) === undefined) throw bad(expression, 'it names no point in time (such as February 30)');
-  return schedule;
-}
-
-interface WallClock {
-  second: number;
-  minute: number;
-  hour: number;
-  day: number;
-  month: number;
-  weekday: number;
-}
-
-/** The wall-clock fields of `ms`: UTC without a formatter, else in the formatter's zone. */
-function wallClock(ms: number, formatter: Intl.DateTimeFormat | undefined): WallClock {
-  if (!formatter) {
-    const d = new Date(ms);
-    return { second: d.getUTCSeconds(), minute: d.getUTCMinutes(), hour: d.getUTCHours(), day: d.getUTCDate(), month: d.getUTCMonth() + 1, weekday: d.getUTCDay() };
-  }
-  const w: Partial<WallClock> = {};
-  for (const p of formatter.formatToParts(ms)) {
-    if (p.type === 'weekday') w.weekday = CRON_DAYS.indexOf(p.value.toUpperCase());
-    else if (p.type === 'second' || p.type === 'minute' || p.type === 'hour' || p.type === 'day' || p.type === 'month') w[p.type] = Number(p.value);
-  }
-  return w as WallClock;
-}
-
-function nextCronPoint(s: Extract<TimerSchedule, { kind: 'cron' }>, afterMs: number): number | undefined {
-  const [sec, min, hour, dom, mon, dow] = s.fields as [boolean[], boolean[], boolean[], boolean[], boolean[], boolean[]];
-  let t = Math.floor(afterMs / 1000) * 1000 + 1000;
-  const limit = t + SEARCH_HORIZON_MS;
-  while (t < limit) {
-    const w = wallClock(t, s.formatter);
-    const isDay = mon[w.month] && (s.isDayOr ? dom[w.day] || dow[w.weekday] : dom[w.day] && dow[w.weekday]);
-    // Skips go to the next whole hour or minute only, so a zone's daylight-saving jump cannot be stepped over.
-    if (!isDay || !hour[w.hour]) {
-      t += (3600 - w.minute * 60 - w.second) * 1000;
-      continue;
-    }
-    if (!min[w.minute]) {
-      t += (60 - w.second) * 1000;
-      continue;
-    }
-    for (let x = w.second; x < 60; x++) if (sec[x]) return t + (x - w.second) * 1000;
-    t += (60 - w.second) * 1000;
-  }
-  return undefined;
+  return { kind: 'cron', expression, cron: parseCronSchedule(expr, timeZone, (why) => bad(expression, why)) };
 }
 
 /**
@@ -135,7 +66,7 @@ export function nextPoint(schedule: TimerSchedule, afterMs: number, anchorMs: nu
     if (afterMs < anchorMs) return anchorMs + schedule.intervalMs;
     return anchorMs + (Math.floor((afterMs - anchorMs) / schedule.intervalMs) + 1) * schedule.intervalMs;
   }
-  return nextCronPoint(schedule, afterMs);
+  return nextCronPoint(schedule.cron, afterMs);
 }
 
 /**
@@ -153,7 +84,7 @@ export function pointsBetween(schedule: TimerSchedule, afterMs: number, untilMs:
   let newestMs: number | undefined;
   let t = afterMs;
   for (;;) {
-    const p = nextCronPoint(schedule, t);
+    const p = nextCronPoint(schedule.cron, t);
     if (p === undefined || p > untilMs) return { count, newestMs, isCapped: false };
     count++;
     newestMs = p;
@@ -162,14 +93,14 @@ export function pointsBetween(schedule: TimerSchedule, afterMs: number, untilMs:
       // Too many to count: find the newest by searching back from the end in growing windows.
       for (let span = 60_000; ; span *= 4) {
         const from = Math.max(t, untilMs - span);
-        let q = nextCronPoint(schedule, from);
+        let q = nextCronPoint(schedule.cron, from);
         if (q === undefined || q > untilMs) {
           if (from === t) return { count, newestMs, isCapped: true };
           continue;
         }
         while (q !== undefined && q <= untilMs) {
           newestMs = q;
-          q = nextCronPoint(schedule, q);
+          q = nextCronPoint(schedule.cron, q);
         }
         return { count, newestMs, isCapped: true };
       }
