@@ -1,5 +1,5 @@
 // A/B of serve variants for the warm-invoke throughput (exploratory; not a benchmark of record).
-// `node --import tsx bench/warm-invoke/ab.ts 'inline:OPENFC_SIGNATURE_THREADS=0' 'worker:'` starts
+// `node --import tsx bench/warm-invoke/ab.ts floor-frame-hop 'inline:' 'worker:OPENFC_SIGNATURE_THREADS=1'` starts
 // one `openfc serve` per variant (its environment: comma-separated K=V after the colon), then
 // measures the variants in turns (BENCH_AB_ROUNDS, default 3, of BENCH_AB_SECONDS, default 4, at concurrency 32), so
 // the machine's drift hits every variant alike. It prints req/s and the serve main thread's CPU
