@@ -10,7 +10,7 @@ import { createFcClient, $FC } from '../../test/helpers/sdk.js';
 import { createFunctionInput } from '../../test/helpers/functions.js';
 import { presignInvocations } from '../lib/acs3.js';
 import { runLoad, serialize } from '../lib/load.js';
-import { residentMb, threadCpuMs } from '../lib/proc-cpu.js';
+import { residentMb, threadCpuMs, treeCpu } from '../lib/proc-cpu.js';
 import { startBenchServe } from '../lib/serve.js';
 import { FLOOR_KINDS, startFloor, type FloorKind } from '../lib/floors.js';
 
@@ -28,6 +28,8 @@ interface Target {
   readonly name: string;
   readonly port: number;
   readonly frontPid: number;
+  /** Every server-side process tree (for a serve: itself, its threads and its instances). */
+  readonly pids: number[];
   wire(count: number): (i: number) => Buffer | undefined;
   stop(): Promise<void> | void;
 }
@@ -38,7 +40,7 @@ async function startTarget(v: { name: string; env: Record<string, string> }): Pr
     if (!(FLOOR_KINDS as readonly string[]).includes(floorKind)) throw new Error(`unknown floor '${v.name}'; floors: ${FLOOR_KINDS.map((k) => `floor-${k}`).join(', ')}`);
     const floor = await startFloor(floorKind as FloorKind);
     const bytes = serialize({ path: '/', headers: { 'content-type': 'application/octet-stream' }, body: PAYLOAD }, floor.port);
-    return { name: v.name, port: floor.port, frontPid: floor.frontPid, wire: () => () => bytes, stop: () => floor.stop() };
+    return { name: v.name, port: floor.port, frontPid: floor.frontPid, pids: floor.pids, wire: () => () => bytes, stop: () => floor.stop() };
   }
   const serve = await startBenchServe([], v.env, 'warn');
   const client = createFcClient({ endpoint: serve.creds.host, accessKeyId: serve.creds.accessKeyId, accessKeySecret: serve.creds.accessKeySecret });
@@ -46,7 +48,7 @@ async function startTarget(v: { name: string; env: Record<string, string> }): Pr
     body: await createFunctionInput('echo', { 'index.js': 'exports.handler = async (event) => event;\n' }, { instanceConcurrency: 32, memorySize: 2048 }),
   }));
   return {
-    name: v.name, port: serve.port, frontPid: serve.pid, stop: () => serve.stop(),
+    name: v.name, port: serve.port, frontPid: serve.pid, pids: [serve.pid], stop: () => serve.stop(),
     wire: (count) => presignInvocations(serve.creds, serve.port, { path: '/2023-03-30/functions/echo/invocations', payload: PAYLOAD, invocationType: 'Sync', count }),
   };
 }
@@ -60,15 +62,18 @@ try {
   }
   const results = new Map<string, { rps: number; mainUs: number }[]>(targets.map((t) => [t.name, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    for (const { name, port, frontPid, wire: makeWire } of targets) {
+    for (const { name, port, frontPid, pids, wire: makeWire } of targets) {
       const wire = makeWire(120_000);
+      const serverMs = () => treeCpu(pids).reduce((sum, p) => sum + p.cpuMs, 0);
+      const serverBefore = serverMs();
       const before = threadCpuMs(frontPid);
       const r = await runLoad({ port, concurrency: 32, maxRequests: 120_000, maxSeconds: SECONDS, wire });
       if (r.errors) throw new Error(`${name}: ${r.errors} failed requests; first:\n${r.firstError}`);
       const mainUs = ((threadCpuMs(frontPid) - before) * 1000) / r.requests;
+      const serverUs = ((serverMs() - serverBefore) * 1000) / r.requests;
       const rps = r.requests / r.seconds;
       results.get(name)!.push({ rps, mainUs });
-      console.log(`round ${round + 1} ${name.padEnd(12)} ${rps.toFixed(0).padStart(6)} req/s  main thread ${mainUs.toFixed(0)} µs/req  front RSS ${residentMb(frontPid).toFixed(0)} MB`);
+      console.log(`round ${round + 1} ${name.padEnd(12)} ${rps.toFixed(0).padStart(6)} req/s  main thread ${mainUs.toFixed(0)} µs/req  server ${serverUs.toFixed(0)} µs/req  front RSS ${residentMb(frontPid).toFixed(0)} MB`);
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
