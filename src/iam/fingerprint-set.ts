@@ -7,10 +7,12 @@
  * requests a second, 9 million nonces: ~1 GB of heap as strings in Sets, at most ~290 MB as
  * fingerprints).
  *
- * Two different strings share a fingerprint with probability 2^-64 per pair, so a set of n
- * strings holds a false "already seen" with probability about n²/2^65 (1e-8 for 600,000). The
- * fingerprint is keyed with random per-process seeds, so nobody can make two strings collide on
- * purpose.
+ * Two different random strings share a fingerprint with probability 2^-64 per pair, so a set of
+ * n of them holds a false "already seen" with probability about n²/2^65 (1e-8 for 600,000). The
+ * seeds are random per process. MurmurHash3 is not a cryptographic hash, and strings can be
+ * crafted to collide, but for the nonce cache a collision can only refuse a fresh request as a
+ * replay (its client retries with a new nonce); it can never let a replay through, since a
+ * replay carries the very same nonce and so the very same fingerprint.
  */
 import { randomBytes } from 'node:crypto';
 
