@@ -14,7 +14,7 @@ import type { Logger } from '../observability/logger.js';
 import type { RequestIdFactory } from '../observability/request-id.js';
 import type { Clock } from '../time/clock.js';
 import type { Authenticator, Claimant } from './authenticate.js';
-import type { HttpTriggerHook, HttpTriggerReply } from './http-trigger-hook.js';
+import type { HttpTriggerHook, HttpTriggerReply, HttpTriggerRequest } from './http-trigger-hook.js';
 import { readBody } from './body.js';
 import type { Reply, RequestContext, RouteHandler } from './context.js';
 import { renderError } from './errors.js';
@@ -72,6 +72,48 @@ function sendTriggerReply(res: ServerResponse, requestId: string, reply: HttpTri
   res.end(reply.body);
 }
 
+/** Calls `fn` if the connection closes before the answer was written in full. */
+function whenClientGone(res: ServerResponse, fn: () => void): void {
+  res.once('close', () => {
+    if (!res.writableFinished) fn();
+  });
+}
+
+/**
+ * An HTTP trigger request as the triggers domain sees it. A class rather than an object of
+ * arrows: tsx keeps function names, so an arrow written as a property value is named with
+ * `Object.defineProperty` every time a request makes one.
+ */
+class TriggerRequest implements HttpTriggerRequest {
+  constructor(
+    readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    private readonly authenticator: Authenticator,
+    readonly requestId: string,
+    readonly rawPath: string,
+    readonly rawQuery: string,
+    readonly nowMs: number,
+    readonly isInternet: boolean,
+  ) {}
+
+  async readBody(limitBytes: number): Promise<Buffer> {
+    return (await readBody(this.req, limitBytes)).bytes;
+  }
+
+  async readSignedBody(limitBytes: number): Promise<{ principal: Principal; body: Buffer }> {
+    const req = this.req;
+    const claimant = this.authenticator.claim(req.headers);
+    const signedBody = await readBody(req, limitBytes);
+    const pending = this.authenticator.verify(claimant, { method: req.method ?? 'GET', rawUrl: req.url ?? '/', headers: req.headers, body: signedBody.bytes, bodySha256: signedBody.sha256 });
+    if (pending) await pending;
+    return { principal: claimant.principal, body: signedBody.bytes };
+  }
+
+  onClientGone(fn: () => void): void {
+    whenClientGone(this.res, fn);
+  }
+}
+
 /** Shared by every request without a query string; route handlers only read queries. */
 const NO_QUERY = new URLSearchParams();
 
@@ -100,10 +142,7 @@ class ApiRequestContext implements RequestContext {
   }
 
   onClientGone(fn: () => void): void {
-    const res = this.res;
-    res.once('close', () => {
-      if (!res.writableFinished) fn();
-    });
+    whenClientGone(this.res, fn);
   }
 
   json(): Record<string, unknown> {
@@ -134,20 +173,8 @@ export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, r
     limits.checkRequestLine(url, qi);
     const rawPath = qi >= 0 ? url.slice(0, qi) : url;
     if (deps.httpTriggers && rawPath.startsWith(deps.httpTriggers.pathPrefix)) {
-      const triggerReply = await deps.httpTriggers.handle({
-        req, requestId, rawPath, rawQuery: qi >= 0 ? url.slice(qi + 1) : '', nowMs, isInternet: (req.socket as { encrypted?: boolean }).encrypted === true,
-        readBody: async (limitBytes) => (await readBody(req, limitBytes)).bytes,
-        readSignedBody: async (limitBytes) => {
-          const claimant = authenticator.claim(req.headers);
-          const signedBody = await readBody(req, limitBytes);
-          const pending = authenticator.verify(claimant, { method, rawUrl: url, headers: req.headers, body: signedBody.bytes, bodySha256: signedBody.sha256 });
-          if (pending) await pending;
-          return { principal: claimant.principal, body: signedBody.bytes };
-        },
-        onClientGone: (fn) => res.once('close', () => {
-          if (!res.writableFinished) fn();
-        }),
-      });
+      const isInternet = (req.socket as { encrypted?: boolean }).encrypted === true;
+      const triggerReply = await deps.httpTriggers.handle(new TriggerRequest(req, res, authenticator, requestId, rawPath, qi >= 0 ? url.slice(qi + 1) : '', nowMs, isInternet));
       sendTriggerReply(res, requestId, triggerReply);
       return;
     }

@@ -94,7 +94,7 @@ export function createHttpTriggerHandler(deps: {
     }
     if (type !== 'Sync') throw new PlatformError('InvalidArgument', `x-fc-invocation-type must be Sync, Async or Task, got '${String(type)}'`);
     const { outcome } = await deps.invoke.invokeSync({
-      accountId: trigger.accountId, functionName: trigger.functionName, qualifier, requestId: r.requestId, event, isLogTail: false, httpTrigger: true, onClientGone: (fn) => r.onClientGone(fn),
+      accountId: trigger.accountId, functionName: trigger.functionName, qualifier, requestId: r.requestId, event, isLogTail: false, httpTrigger: true, onClientGone: r.onClientGone.bind(r),
     });
     if (outcome.errorType) return { status: 502, headers: { 'content-type': 'application/json', 'x-fc-error-type': outcome.errorType }, body: outcome.body };
     try {
