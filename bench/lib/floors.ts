@@ -11,8 +11,9 @@ export type FloorKind = (typeof FLOOR_KINDS)[number];
 
 export interface BenchFloor {
   readonly port: number;
-  /** Every process of the floor; the first-listed front (the one the load talks to) is `frontPid`. */
+  /** Every process of the floor (the backend, if any, then the front). */
   readonly pids: number[];
+  /** The front: the process the load talks to. */
   readonly frontPid: number;
   stop(): void;
 }

@@ -43,10 +43,15 @@ async function startTarget(v: { name: string; env: Record<string, string> }): Pr
     return { name: v.name, port: floor.port, frontPid: floor.frontPid, pids: floor.pids, wire: () => () => bytes, stop: () => floor.stop() };
   }
   const serve = await startBenchServe([], v.env, 'warn');
-  const client = createFcClient({ endpoint: serve.creds.host, accessKeyId: serve.creds.accessKeyId, accessKeySecret: serve.creds.accessKeySecret });
-  await client.createFunction(new $FC.CreateFunctionRequest({
-    body: await createFunctionInput('echo', { 'index.js': 'exports.handler = async (event) => event;\n' }, { instanceConcurrency: 32, memorySize: 2048 }),
-  }));
+  try {
+    const client = createFcClient({ endpoint: serve.creds.host, accessKeyId: serve.creds.accessKeyId, accessKeySecret: serve.creds.accessKeySecret });
+    await client.createFunction(new $FC.CreateFunctionRequest({
+      body: await createFunctionInput('echo', { 'index.js': 'exports.handler = async (event) => event;\n' }, { instanceConcurrency: 32, memorySize: 2048 }),
+    }));
+  } catch (e) {
+    await serve.stop();
+    throw e;
+  }
   return {
     name: v.name, port: serve.port, frontPid: serve.pid, pids: [serve.pid], stop: () => serve.stop(),
     wire: (count) => presignInvocations(serve.creds, serve.port, { path: '/2023-03-30/functions/echo/invocations', payload: PAYLOAD, invocationType: 'Sync', count }),
@@ -73,18 +78,18 @@ try {
       const serverUs = ((serverMs() - serverBefore) * 1000) / r.requests;
       const rps = r.requests / r.seconds;
       results.get(name)!.push({ rps, mainUs });
-      console.log(`round ${round + 1} ${name.padEnd(12)} ${rps.toFixed(0).padStart(6)} req/s  main thread ${mainUs.toFixed(0)} µs/req  server ${serverUs.toFixed(0)} µs/req  front RSS ${residentMb(frontPid).toFixed(0)} MB`);
+      console.log(`round ${round + 1} ${name.padEnd(16)} ${rps.toFixed(0).padStart(6)} req/s  main thread ${mainUs.toFixed(0)} µs/req  server ${serverUs.toFixed(0)} µs/req  front RSS ${residentMb(frontPid).toFixed(0)} MB`);
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  for (const [name, rs] of results) console.log(`median ${name.padEnd(12)} ${median(rs.map((r) => r.rps)).toFixed(0).padStart(6)} req/s  main thread ${median(rs.map((r) => r.mainUs)).toFixed(0)} µs/req`);
+  for (const [name, rs] of results) console.log(`median ${name.padEnd(16)} ${median(rs.map((r) => r.rps)).toFixed(0).padStart(6)} req/s  main thread ${median(rs.map((r) => r.mainUs)).toFixed(0)} µs/req`);
   // With a floor among the variants: each variant's throughput over the floor's in the same round.
   const floorRounds = [...results].find(([name]) => name.startsWith('floor-'));
   if (floorRounds) {
     for (const [name, rs] of results) {
       if (name === floorRounds[0]) continue;
       const ratios = rs.map((r, i) => r.rps / floorRounds[1][i]!.rps);
-      console.log(`ratio  ${name.padEnd(12)} ${(100 * median(ratios)).toFixed(0).padStart(5)} % of ${floorRounds[0]} (median of rounds; range ${(100 * Math.min(...ratios)).toFixed(0)}-${(100 * Math.max(...ratios)).toFixed(0)} %)`);
+      console.log(`ratio  ${name.padEnd(16)} ${(100 * median(ratios)).toFixed(0).padStart(5)} % of ${floorRounds[0]} (median of rounds; range ${(100 * Math.min(...ratios)).toFixed(0)}-${(100 * Math.max(...ratios)).toFixed(0)} %)`);
     }
   }
 } finally {

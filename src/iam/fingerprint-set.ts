@@ -81,9 +81,13 @@ export class FingerprintSet {
   }
 }
 
+/** Two different seeds: equal ones would make the fingerprint 32 bits wide. */
 function randomSeeds(): { a: number; b: number } {
-  const b = randomBytes(8);
-  return { a: b.readUInt32LE(0), b: b.readUInt32LE(4) };
+  for (;;) {
+    const b = randomBytes(8);
+    const seeds = { a: b.readUInt32LE(0), b: b.readUInt32LE(4) };
+    if (seeds.a !== seeds.b) return seeds;
+  }
 }
 
 /** MurmurHash3 (x86, 32-bit) over the string's UTF-16 code units, with the given seed. */

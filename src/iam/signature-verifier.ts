@@ -1,11 +1,11 @@
 /**
  * @module iam/signature-verifier
- * Runs the hashing half of ACS3 signature checks. An idle server checks inline (no thread hop, so
- * a lone request pays no latency). When requests arrive in bursts, the checks of one event-loop
- * turn go to a worker thread as one batch: the main thread, which serves HTTP and schedules
- * every invocation, is the platform's bottleneck, and hashing is the largest piece of work it
- * can hand to another core. A worker that fails is replaced by inline checks; no request is
- * lost or answered without a check.
+ * Runs the hashing half of ACS3 signature checks. With `threads: 0` (the default since the HMAC
+ * became two one-shot hashes) every check runs inline. With worker threads, an idle server still
+ * checks inline (no thread hop, so a lone request pays no latency); when requests arrive in
+ * bursts, the checks of one event-loop turn go to a worker thread as one batch, which pays where
+ * hashing costs the main thread more than the hand-over does. A worker that fails is replaced by
+ * inline checks; no request is lost or answered without a check.
  */
 import type { Worker } from 'node:worker_threads';
 import { coerceError } from '../errors/index.js';

@@ -168,7 +168,15 @@ export function createProvisionService(deps: {
   function track(accountId: string, functionName: string, config: ProvisionConfig): Live {
     const l: Live = {
       accountId, functionName, config, scheduledTarget: undefined, lastTickMs: clock.now(), effectiveTarget: config.target, current: 0, currentError: '',
-      schedules: config.scheduledActions.map((action) => ({ action, schedule: parseSchedule(action.scheduleExpression, action.timeZone), ...windowOf(action) })),
+      schedules: config.scheduledActions.flatMap((action) => {
+        try {
+          return [{ action, schedule: parseSchedule(action.scheduleExpression, action.timeZone), ...windowOf(action) }];
+        } catch (e: unknown) {
+          // Stored before a rule it breaks existed (such as a cron that names no point in time): the rest of the config still runs.
+          deps.logger.warn('scheduled action ignored: its schedule is not valid', { accountId, functionName, action: action.name, scheduleExpression: action.scheduleExpression, err: e as Error });
+          return [];
+        }
+      }),
     };
     live.set(keyOf(accountId, functionName), l);
     return l;

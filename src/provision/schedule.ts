@@ -19,7 +19,7 @@ export function parseSchedule(expr: string, timeZone = 'UTC'): Schedule {
   checkTimeZone(timeZone);
   const cron = /^cron\((.+)\)$/.exec(expr.trim());
   if (cron) {
-    const bad = (why: string) => invalidArgument(`scheduleExpression '${expr}': ${why}; write cron(S M H DoM Mon DoW), seconds first`);
+    const bad = (why: string) => invalidArgument(`scheduleExpression '${expr}': ${why}; write cron(S M H DoM Mon DoW)`);
     return { kind: 'cron', cron: parseCronSchedule(cron[1]!, timeZone, bad) };
   }
   const at = /^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(Z?)\)$/.exec(expr.trim());

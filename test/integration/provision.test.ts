@@ -4,6 +4,10 @@
  * scaling in turns instances back into on-demand ones.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { after, before, describe, test } from 'node:test';
 import { createTestPlatform, type Platform } from '../../src/platform.js';
 import { FakeClock } from '../../src/time/clock.js';
@@ -144,4 +148,31 @@ describe('provisioned instances', () => {
     assert.equal(provisioned(name).length, 0);
     assert.equal((await rejectionOf(client.getScalingConfig(name, new $FC.GetScalingConfigRequest({})))).code, 'ScalingConfigNotFound');
   });
+});
+
+test('a stored scheduled action whose schedule a newer openfc refuses is skipped at start; the rest of the config runs', async (t) => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openfc-provision-restart-'));
+  let platform = await createTestPlatform({ dataDir });
+  t.after(async () => {
+    await platform.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+  const connect = (p: Platform) => createFcClient({ endpoint: p.endpoints.http!.replace('http://', ''), accessKeyId: p.defaultAccount.accessKeyId, accessKeySecret: p.defaultAccount.accessKeySecret });
+  const name = uniqueName('stored');
+  await connect(platform).createFunction(new $FC.CreateFunctionRequest({ body: await createFunctionInput(name) }));
+  await connect(platform).putProvisionConfig(name, new $FC.PutProvisionConfigRequest({ body: new $FC.PutProvisionConfigInput({ target: 1 }) }));
+  await platform.close();
+  // As an older openfc could have stored it: a cron that names no point in time (February 30).
+  const db = new Database(path.join(dataDir, 'openfc.db'));
+  const row = db.prepare('SELECT config FROM provision_configs WHERE function_name = ?').get(name) as { config: string };
+  const config = JSON.parse(row.config) as { scheduledActions: unknown[] };
+  config.scheduledActions.push({ name: 'feb30', scheduleExpression: 'cron(0 0 0 30 2 ?)', target: 3 });
+  db.prepare('UPDATE provision_configs SET config = ? WHERE function_name = ?').run(JSON.stringify(config), name);
+  db.close();
+
+  platform = await createTestPlatform({ dataDir });
+  const started = platform.events.next('instance:started', (e) => e.functionName === name);
+  const got = (await connect(platform).getProvisionConfig(name, new $FC.GetProvisionConfigRequest({}))).body!;
+  assert.equal(got.target, 1);
+  assert.equal((await started).functionName, name, 'the valid part of the config still starts its instance');
 });
