@@ -106,4 +106,21 @@ describe('ACS3-HMAC-SHA256 verification', () => {
     const task = prepareSignatureTask({ method: 'GET', rawUrl, headers: h, auth: parseAuthorization(h), secret, body: Buffer.alloc(0) });
     assert.equal(runSignatureTask(task), 'signature-mismatch');
   });
+
+  test('a SignedHeaders list is checked the same way on its first and every later use', () => {
+    const missing = 'host;x-acs-action;x-acs-content-sha256;x-acs-credentials-provider;x-acs-signature-nonce;x-acs-version';
+    const unsigned = { ...headers, 'x-acs-extra': '1' };
+    for (let i = 0; i < 3; i++) {
+      const h = { ...headers, authorization: `ACS3-HMAC-SHA256 Credential=LTAI5tFAKEAKID0000000001,SignedHeaders=${missing},Signature=${'0'.repeat(64)}` };
+      assert.throws(() => prepareSignatureTask({ method: 'GET', rawUrl, headers: h, auth: parseAuthorization(h), secret, body: Buffer.alloc(0) }), (e) => isPlatformError(e, 'SignatureNotMatch') && /x-acs-date must be signed/.test(e.message));
+      const u = signed('0'.repeat(64));
+      assert.throws(() => prepareSignatureTask({ method: 'GET', rawUrl, headers: { ...unsigned, authorization: u.authorization }, auth: parseAuthorization(u), secret, body: Buffer.alloc(0) }), (e) => isPlatformError(e, 'SignatureNotMatch') && /x-acs-extra is present but not signed/.test(e.message));
+    }
+  });
+
+  test('paths with +, * or %7E are rewritten as the SDK does; others are used as they are', () => {
+    const c = (path: string) => canonicalRequest('GET', path, headers, auth, EMPTY_BODY_SHA256).split('\n')[1];
+    assert.equal(c('/2023-03-30/functions/a+b*c%7Ed'), '/2023-03-30/functions/a%20b%2Ac~d');
+    assert.equal(c('/2023-03-30/functions/plain'), '/2023-03-30/functions/plain');
+  });
 });

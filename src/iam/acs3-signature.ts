@@ -17,7 +17,7 @@ const ACS_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
 export interface ParsedAuthorization {
   readonly accessKeyId: string;
-  readonly signedHeaders: string[];
+  readonly signedHeaders: readonly string[];
   readonly signedHeadersText: string;
   readonly signature: string;
 }
@@ -36,7 +36,30 @@ export function parseAuthorization(headers: IncomingHttpHeaders): ParsedAuthoriz
   const m = AUTHORIZATION_PATTERN.exec(value);
   if (!m) throw new PlatformError('SignatureNotMatch', `the Authorization header is not a valid ${ACS3_ALGORITHM} authorization`);
   const signedHeadersText = m[2]!;
-  return { accessKeyId: m[1]!, signedHeadersText, signedHeaders: signedHeadersText.split(';'), signature: m[3]! };
+  return { accessKeyId: m[1]!, signedHeadersText, signedHeaders: signedHeaderSetOf(signedHeadersText).names, signature: m[3]! };
+}
+
+/** One SignedHeaders list, split and checked once: clients sign the same list on every request. */
+interface SignedHeaderSet {
+  readonly names: readonly string[];
+  readonly has: ReadonlySet<string>;
+  /** A header that must be signed and is not in the list. */
+  readonly missingRequired: string | undefined;
+}
+
+const signedHeaderSets = new Map<string, SignedHeaderSet>();
+const SIGNED_HEADER_SET_CACHE_SIZE = 256;
+
+function signedHeaderSetOf(signedHeadersText: string): SignedHeaderSet {
+  let set = signedHeaderSets.get(signedHeadersText);
+  if (!set) {
+    const names = Object.freeze(signedHeadersText.split(';'));
+    const has = new Set(names);
+    set = { names, has, missingRequired: REQUIRED_SIGNED_HEADERS.find((h) => !has.has(h)) };
+    if (signedHeaderSets.size >= SIGNED_HEADER_SET_CACHE_SIZE) signedHeaderSets.clear();
+    signedHeaderSets.set(signedHeadersText, set);
+  }
+  return set;
 }
 
 /** The last x-acs-date parsed: requests of the same second share it, so most skip the parse. */
@@ -63,6 +86,9 @@ export function checkFreshness(headers: IncomingHttpHeaders, nowMs: number, maxS
   }
 }
 
+/** Characters the SDK rewrites in the canonical URI (most paths have none). */
+const NEEDS_URI_REWRITE = /[+*]|%7E/;
+
 function canonicalQuery(rawQuery: string): string {
   if (!rawQuery) return '';
   const params: Record<string, string> = {};
@@ -77,7 +103,7 @@ function canonicalQuery(rawQuery: string): string {
 export function canonicalRequest(method: string, rawUrl: string, headers: IncomingHttpHeaders, auth: ParsedAuthorization, bodySha256: string): string {
   const qi = rawUrl.indexOf('?');
   const rawPath = qi >= 0 ? rawUrl.slice(0, qi) : rawUrl;
-  const uri = rawPath.replace(/\+/g, '%20').replace(/\*/g, '%2A').replace(/%7E/g, '~');
+  const uri = NEEDS_URI_REWRITE.test(rawPath) ? rawPath.replace(/\+/g, '%20').replace(/\*/g, '%2A').replace(/%7E/g, '~') : rawPath;
   let canonicalHeaders = '';
   for (const h of auth.signedHeaders) {
     const v = headers[h];
@@ -175,11 +201,10 @@ export interface SignedRequest {
  */
 export function prepareSignatureTask(input: SignedRequest): SignatureTask {
   const { headers, auth } = input;
-  for (const h of REQUIRED_SIGNED_HEADERS) {
-    if (!auth.signedHeaders.includes(h)) throw new PlatformError('SignatureNotMatch', `header ${h} must be signed`);
-  }
+  const signed = signedHeaderSetOf(auth.signedHeadersText);
+  if (signed.missingRequired !== undefined) throw new PlatformError('SignatureNotMatch', `header ${signed.missingRequired} must be signed`);
   for (const h in headers) {
-    if ((h === 'content-type' || h.startsWith('x-acs-')) && !auth.signedHeaders.includes(h)) {
+    if ((h === 'content-type' || h.startsWith('x-acs-')) && !signed.has.has(h)) {
       throw new PlatformError('SignatureNotMatch', `header ${h} is present but not signed`);
     }
   }
