@@ -26,6 +26,7 @@ export interface InstanceCgroup {
   setCpuQuota(quotaUs: number | null): void;
   freeze(): Promise<void>;
   thaw(): Promise<void>;
+  /** OOM kills inside so far; 0 once the cgroup is gone (removed when its last process left). */
   oomKillCount(): number;
   pids(): number[];
   /** SIGKILLs every process inside. */
@@ -137,6 +138,23 @@ async function rmdirWhenEmpty(dir: string): Promise<void> {
   }
 }
 
+/**
+ * The `oom_kill` count in a cgroup's memory.oom_control (v1) or memory.events (v2). An instance's
+ * exit is often seen after its emptied cgroup was removed (a shutdown removes them as soon as
+ * their processes are gone): a missing file counts as no OOM kill, as nothing can be read of it.
+ */
+function oomKillsIn(file: string): number {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e: unknown) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw e;
+  }
+  const m = /oom_kill (\d+)/.exec(text);
+  return m ? Number(m[1]) : 0;
+}
+
 function killPids(pids: number[]): void {
   for (const pid of pids) {
     try {
@@ -186,10 +204,7 @@ function createV1(roots: Partial<Record<V1Controller, string>>): CgroupManager {
           write(state, 'THAWED');
           await until(() => fs.readFileSync(state, 'utf8').trim() === 'THAWED', 'thaw', THAW_EAGER_TRIES);
         },
-        oomKillCount() {
-          const m = /oom_kill (\d+)/.exec(fs.readFileSync(path.join(dirs.memory, 'memory.oom_control'), 'utf8'));
-          return m ? Number(m[1]) : 0;
-        },
+        oomKillCount: () => oomKillsIn(path.join(dirs.memory, 'memory.oom_control')),
         pids: () => readPids(procs),
         killAll() {
           setCpuQuota(null);
@@ -237,10 +252,7 @@ function createV2(root: string): CgroupManager {
           write(path.join(dir, 'cgroup.freeze'), 0);
           await until(() => /frozen 0/.test(fs.readFileSync(events, 'utf8')), 'thaw', THAW_EAGER_TRIES);
         },
-        oomKillCount() {
-          const m = /oom_kill (\d+)/.exec(fs.readFileSync(path.join(dir, 'memory.events'), 'utf8'));
-          return m ? Number(m[1]) : 0;
-        },
+        oomKillCount: () => oomKillsIn(path.join(dir, 'memory.events')),
         pids: () => readPids(path.join(dir, 'cgroup.procs')),
         killAll() {
           setCpuQuota(null);
