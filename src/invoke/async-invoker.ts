@@ -16,6 +16,13 @@ import { queueKeyFor } from './async-destinations.js';
 
 /** FC's rule for caller-chosen task ids (reference §7.1). */
 const TASK_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,127}$/;
+/**
+ * Timer triggers name each schedule point's task `timer-<triggerId>-<pointEpochMs>`. Clients may
+ * not choose ids in that space: a task id is unique per function, so a caller who took a future
+ * point's id first (an anonymous HTTP trigger caller, or a RAM user allowed only to invoke)
+ * would have its own event run in that point's place.
+ */
+export const TIMER_TASK_ID_PREFIX = 'timer-';
 
 export interface AsyncInvocation {
   readonly accountId: string;
@@ -57,6 +64,9 @@ export function createAsyncInvoker(deps: {
       const eff = asyncConfigs.effective(inv.accountId, inv.functionName, qualifier);
       if (inv.taskId !== undefined && !TASK_ID_PATTERN.test(inv.taskId)) {
         throw invalidArgument(`x-fc-async-task-id '${inv.taskId}' must be 1-128 characters of letters, digits, '_' and '-', starting with a letter or '_'`);
+      }
+      if (inv.taskId?.startsWith(TIMER_TASK_ID_PREFIX)) {
+        throw invalidArgument(`x-fc-async-task-id '${inv.taskId}' starts with '${TIMER_TASK_ID_PREFIX}', which is reserved for the tasks of timer triggers`);
       }
       const taskId = eff.isTask ? (inv.taskId ?? inv.requestId) : undefined;
       const [result] = await queue.enqueue([{

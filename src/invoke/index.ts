@@ -5,6 +5,6 @@ export {
   type AsyncConfigService, type AsyncConfigView, type EffectiveAsyncConfig,
 } from './async-config.js';
 export { parseDestination, MAX_DESTINATION_CHARS, type Destination } from './destination-arn.js';
-export { createAsyncInvoker, type AsyncInvoker, type AsyncInvocation } from './async-invoker.js';
+export { createAsyncInvoker, TIMER_TASK_ID_PREFIX, type AsyncInvoker, type AsyncInvocation } from './async-invoker.js';
 export { createAsyncDispatcher, type AsyncDispatcher } from './async-dispatcher.js';
 export { createAsyncTaskService, type AsyncTaskService, type AsyncTaskView } from './async-tasks.js';

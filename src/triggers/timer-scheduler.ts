@@ -14,7 +14,7 @@
 import { PlatformError, coerceError } from '../errors/index.js';
 import type { EventBus } from '../events/event-bus.js';
 import { fcTime } from '../functions/index.js';
-import type { AsyncInvoker } from '../invoke/index.js';
+import { TIMER_TASK_ID_PREFIX, type AsyncInvoker } from '../invoke/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { MetadataStore, TriggerRecord } from '../store/types.js';
 import type { Clock, TimerHandle } from '../time/clock.js';
@@ -24,7 +24,7 @@ import type { TriggerChange } from './trigger-service.js';
 import { nextPoint, parseTimerSchedule, pointsBetween, type TimerSchedule } from './timer-schedule.js';
 
 /** The async event id (and task id) of one schedule point. */
-export const timerEventId = (triggerId: string, pointMs: number): string => `timer-${triggerId}-${pointMs}`;
+export const timerEventId = (triggerId: string, pointMs: number): string => `${TIMER_TASK_ID_PREFIX}${triggerId}-${pointMs}`;
 
 /** The longest single Clock wait; longer waits re-arm (timers cannot wait more than ~24.8 days). @default 1 day */
 const MAX_WAIT_MS = 24 * 3600 * 1000;

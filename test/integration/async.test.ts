@@ -94,6 +94,15 @@ describe('async invocation', () => {
     assert.equal(generated.headers['x-fc-async-task-id'], generated.headers['x-fc-request-id'], 'without x-fc-async-task-id the request id names the task');
   });
 
+  test('a task id in the space of timer-trigger points is refused, so nobody can take a schedule point in advance', async () => {
+    const name = await taskFunction();
+    const e = await rejectionOf(invokeAsync(client, name, '{}', 'timer-t-0123456789-1765090800000'));
+    assert.equal(e.code, 'InvalidArgument');
+    assert.match(e.message, /reserved for the tasks of timer triggers/);
+    const ok = await invokeAsync(client, name, '{}', 'timers-are-fine');
+    assert.equal(ok.headers['x-fc-async-task-id'], 'timers-are-fine');
+  });
+
   test('the same task id twice makes one task; a plain async function returns no task id', async () => {
     const name = await taskFunction();
     const done = settled('once');
