@@ -12,6 +12,7 @@ import { callFc } from '../../src/cli/fc-client.js';
 import { buildProgram } from '../../src/cli/main.js';
 import { createMemoryLogger } from '../../src/observability/logger.js';
 import { createTestPlatform, type Platform } from '../../src/platform.js';
+import { startBarrier } from '../helpers/barrier.js';
 import { createFunctionInput, uniqueName } from '../helpers/functions.js';
 import { $dara, $FC, createFcClient, invoke, rejectionOf, type FCClient } from '../helpers/sdk.js';
 import { OPENFC_BIN, REPO_ROOT } from '../helpers/serve-process.js';
@@ -112,23 +113,30 @@ describe('function logs', () => {
     assert.deepEqual(page.records.map((r) => [r.kind, r.requestId]), ids.map((id) => ['invocation', id]));
   });
 
-  test("output that bypasses console (a child process on the inherited pipes, a write to fd 1) stays in its invocation's record, which starts when the invocation did", async () => {
+  test("output that bypasses console (a child process on the inherited pipes, a write to fd 1) stays in its invocation's record, which starts when the invocation did", async (t) => {
+    // The handler waits at a barrier before its first output, so its record must start before the test releases it.
+    const barrier = await startBarrier();
+    t.after(() => barrier.close());
     const name = await deploy({
       'index.js': [
         "const { execSync } = require('child_process'); const fs = require('fs');",
         'exports.handler = async () => {',
-        '  await new Promise((r) => setTimeout(r, 300));',
+        `  await fetch(${JSON.stringify(barrier.url + '/wait')}).then((r) => r.text());`,
         "  execSync('echo from the child', { stdio: 'inherit' });",
         "  fs.writeSync(1, 'straight to fd 1\\n');",
         "  return 'ok';",
         '};',
       ].join('\n'),
     });
-    const r = await invoke(client, name, 'x');
+    const pending = invoke(client, name, 'x');
+    await barrier.arrived(1);
+    const heldAtMs = Date.now();
+    barrier.release();
+    const r = await pending;
     const id = r.headers['x-fc-request-id']!;
     const rec = await recordOf(name, id);
     assert.deepEqual(rec.message.trimEnd().split('\n'), [`FC Invoke Start RequestId: ${id}`, 'from the child', 'straight to fd 1', `FC Invoke End RequestId: ${id}`]);
-    assert.ok(Date.parse(rec.endTime) - Date.parse(rec.startTime) >= 300, `the record starts when the invocation did, not at its first output: ${rec.startTime} .. ${rec.endTime}`);
+    assert.ok(Date.parse(rec.startTime) <= heldAtMs, `the record starts when the invocation did, not at its first output: ${rec.startTime}, released at ${new Date(heldAtMs).toISOString()}`);
   });
 
   test('concurrent invocations on one instance are attributed to their own records', async () => {
