@@ -47,18 +47,11 @@ export class FingerprintSet {
     let lo = hash32(s, this.#seedB);
     if (hi === 0 && lo === 0) lo = 1;
     const slots = this.#slots;
-    const mask = this.#mask;
-    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
-    for (;;) {
-      const h = slots[2 * i]!;
-      const l = slots[2 * i + 1]!;
-      if (h === 0 && l === 0) break;
-      if (h === hi && l === lo) return false;
-      i = (i + 1) & mask;
-    }
+    const i = slotOf(slots, this.#mask, hi, lo);
+    if (slots[2 * i] !== 0 || slots[2 * i + 1] !== 0) return false;
     slots[2 * i] = hi;
     slots[2 * i + 1] = lo;
-    if (++this.#size > (mask + 1) * MAX_LOAD) this.#grow();
+    if (++this.#size > (this.#mask + 1) * MAX_LOAD) this.#grow();
     return true;
   }
 
@@ -71,13 +64,23 @@ export class FingerprintSet {
       const hi = old[j]!;
       const lo = old[j + 1]!;
       if (hi === 0 && lo === 0) continue;
-      let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
-      while (slots[2 * i] !== 0 || slots[2 * i + 1] !== 0) i = (i + 1) & mask;
+      const i = slotOf(slots, mask, hi, lo);
       slots[2 * i] = hi;
       slots[2 * i + 1] = lo;
     }
     this.#slots = slots;
     this.#mask = mask;
+  }
+}
+
+/** The slot holding fingerprint (hi, lo), or else the empty slot where it goes (linear probing from its home slot). */
+function slotOf(slots: Uint32Array, mask: number, hi: number, lo: number): number {
+  let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
+  for (;;) {
+    const h = slots[2 * i]!;
+    const l = slots[2 * i + 1]!;
+    if ((h === 0 && l === 0) || (h === hi && l === lo)) return i;
+    i = (i + 1) & mask;
   }
 }
 
