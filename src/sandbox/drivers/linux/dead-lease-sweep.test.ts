@@ -5,7 +5,6 @@ import { sweepDeadLeaseNetworks } from './network.js';
 import { MAX_NODE_LEASES } from './node-lease.js';
 import { canRunNetworkTests, sh } from './network-test-host.js';
 
-
 test('a dead lease loses its nftables table, namespaces, veths and bridges; a held one keeps them', { skip: !canRunNetworkTests && 'needs root, nft and ip' }, () => {
   const dead = MAX_NODE_LEASES - 1;
   const held = MAX_NODE_LEASES - 2;

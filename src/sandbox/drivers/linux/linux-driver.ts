@@ -28,15 +28,6 @@ import { acquireNodeLease, DEFAULT_LEASE_DIR, isLeaseHeld, MAX_NODE_LEASES } fro
 import { buildSeccompFilter } from './seccomp.js';
 import { canFilterExec, filteredCommand, PYTHON3_BIN } from './seccomp-exec.js';
 
-/** Whether the kernel OOM-killed a process in the instance's cgroup; an unreadable count is no OOM kill (this runs in an exit handler, which must not throw). */
-function wasOomKilled(cgroup: { oomKillCount(): number }): boolean {
-  try {
-    return cgroup.oomKillCount() > 0;
-  } catch {
-    return false;
-  }
-}
-
 export const LINUX_DRIVER_NAME = 'linux';
 const RUNTIMES_DIR = fileURLToPath(new URL('../../../../runtimes', import.meta.url));
 const HEAP_SHARE = 0.75;
@@ -183,7 +174,7 @@ export function createLinuxDriver(options: LinuxDriverOptions): SandboxDriver {
       const childPid = readChildPid(stdio[4]!);
       const instCgroup = cgroup;
       const exited = new Promise<SandboxExit>((resolve) => {
-        child.once('exit', (code, signal) => resolve({ code, signal, isOom: wasOomKilled(instCgroup) }));
+        child.once('exit', (code, signal) => resolve({ code, signal, isOom: instCgroup.oomKillCount() > 0 }));
         child.once('error', () => resolve({ code: null, signal: null, isOom: false }));
       });
       const outputListeners: ((chunk: Buffer) => void)[] = [];

@@ -11,7 +11,6 @@ import { createNetworkManager, macOfAddress } from './network.js';
 import { MAX_NODE_LEASES } from './node-lease.js';
 import { canRunNetworkTests, sh } from './network-test-host.js';
 
-
 test('a released VPC instance leaves no address on the bridge while its namespace lingers, and its address is not handed out next', { skip: !canRunNetworkTests && 'needs root, nft and ip' }, async () => {
   const lease = MAX_NODE_LEASES - 3; // no running openfc holds it in tests
   const network = createNetworkManager({ lease, subnetBase: '100.96.0.0', bandwidth: '1gbit' });
