@@ -6,15 +6,12 @@
 // per request for each turn, and the medians. A variant spelled `floor-<kind>` (`floor-frame-hop`,
 // `floor-bare`, `floor-http-hop`) is that floor instead of a serve, measured in the same turns, so
 // that each serve variant also gets a ratio to the floor that the machine's drift cannot skew.
-import { createFcClient, $FC } from '../../test/helpers/sdk.js';
-import { createFunctionInput } from '../../test/helpers/functions.js';
-import { presignInvocations } from '../lib/acs3.js';
-import { runLoad, serialize } from '../lib/load.js';
+import { runLoad } from '../lib/load.js';
 import { residentMb, threadCpuMs, treeCpu } from '../lib/proc-cpu.js';
 import { startBenchServe } from '../lib/serve.js';
 import { FLOOR_KINDS, startFloor, type FloorKind } from '../lib/floors.js';
+import { deployEcho, floorRequest, signedRequests } from './scenario.js';
 
-const PAYLOAD = Buffer.from(JSON.stringify({ key: 'value', list: [1, 2, 3], text: 'warm invocation payload!' }));
 const ROUNDS = Number(process.env.BENCH_AB_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_AB_SECONDS ?? 4);
 const variants = process.argv.slice(2).map((arg) => {
@@ -39,22 +36,19 @@ async function startTarget(v: { name: string; env: Record<string, string> }): Pr
   if (floorKind !== undefined) {
     if (!(FLOOR_KINDS as readonly string[]).includes(floorKind)) throw new Error(`unknown floor '${v.name}'; floors: ${FLOOR_KINDS.map((k) => `floor-${k}`).join(', ')}`);
     const floor = await startFloor(floorKind as FloorKind);
-    const bytes = serialize({ path: '/', headers: { 'content-type': 'application/octet-stream' }, body: PAYLOAD }, floor.port);
+    const bytes = floorRequest(floor.port);
     return { name: v.name, port: floor.port, frontPid: floor.frontPid, pids: floor.pids, wire: () => () => bytes, stop: () => floor.stop() };
   }
   const serve = await startBenchServe([], v.env, 'warn');
   try {
-    const client = createFcClient({ endpoint: serve.creds.host, accessKeyId: serve.creds.accessKeyId, accessKeySecret: serve.creds.accessKeySecret });
-    await client.createFunction(new $FC.CreateFunctionRequest({
-      body: await createFunctionInput('echo', { 'index.js': 'exports.handler = async (event) => event;\n' }, { instanceConcurrency: 32, memorySize: 2048 }),
-    }));
+    await deployEcho(serve.creds, 32);
   } catch (e) {
     await serve.stop();
     throw e;
   }
   return {
     name: v.name, port: serve.port, frontPid: serve.pid, pids: [serve.pid], stop: () => serve.stop(),
-    wire: (count) => presignInvocations(serve.creds, serve.port, { path: '/2023-03-30/functions/echo/invocations', payload: PAYLOAD, invocationType: 'Sync', count }),
+    wire: (count) => signedRequests(serve.creds, serve.port, count),
   };
 }
 

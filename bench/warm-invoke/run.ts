@@ -12,15 +12,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createFcClient, $FC } from '../../test/helpers/sdk.js';
-import { createFunctionInput } from '../../test/helpers/functions.js';
-import { presignInvocations, type BenchCredentials } from '../lib/acs3.js';
-import { percentile, runLoad, sendOnce, serialize, type LoadResult } from '../lib/load.js';
+import type { BenchCredentials } from '../lib/acs3.js';
+import { percentile, runLoad, sendOnce, type LoadResult } from '../lib/load.js';
 import { cpuDelta, machineCpuMs, threadCpuMs, threadSchedMs, treeCpu } from '../lib/proc-cpu.js';
 import { ROOT, startBenchServe } from '../lib/serve.js';
 import { FLOOR_KINDS, startFloor } from '../lib/floors.js';
+import { deployEcho, floorRequest, PAYLOAD, signedRequests } from './scenario.js';
 
-const PAYLOAD = Buffer.from(JSON.stringify({ key: 'value', list: [1, 2, 3], text: 'warm invocation payload!' })); // 64 bytes
 const LATENCY_WARMUP = 1000;
 const LATENCY_REQUESTS = Number(process.env.BENCH_LATENCY_REQUESTS ?? 5000);
 const THROUGHPUT_WARMUP = 5000;
@@ -29,7 +27,6 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 /** Upper bound on requests signed for one throughput window (memory and signing time stay bounded). */
 const MAX_SIGNED = 250_000;
 const ONLY = process.env.BENCH_ONLY?.split(',');
-const INVOKE_PATH = '/2023-03-30/functions/echo/invocations';
 
 interface Row {
   scenario: string;
@@ -108,13 +105,12 @@ async function measure(scenario: string, port: number, serverPids: number[], mak
 
 /** Floors take the same bytes every time. */
 const plainWire = (port: number): WireFactory => {
-  const bytes = serialize({ path: '/', headers: { 'content-type': 'application/octet-stream' }, body: PAYLOAD }, port);
+  const bytes = floorRequest(port);
   return () => () => bytes;
 };
 
 /** openfc: `count` requests signed now (one x-acs-date for the phase, a fresh nonce each). */
-const signedWire = (creds: BenchCredentials, port: number): WireFactory => (count) =>
-  presignInvocations(creds, port, { path: INVOKE_PATH, payload: PAYLOAD, invocationType: 'Sync', count });
+const signedWire = (creds: BenchCredentials, port: number): WireFactory => (count) => signedRequests(creds, port, count);
 
 const selected = (name: string) => !ONLY || ONLY.includes(name);
 const rows: Row[] = [];
@@ -135,12 +131,7 @@ if (selected('openfc')) {
   const serveEnv = Object.fromEntries((process.env.BENCH_SERVE_ENV ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string]));
   const serve = await startBenchServe(sandbox ? ['--sandbox', sandbox] : [], serveEnv, 'warn', nodeArgs);
   try {
-    const client = createFcClient({ endpoint: serve.creds.host, accessKeyId: serve.creds.accessKeyId, accessKeySecret: serve.creds.accessKeySecret });
-    // instanceConcurrency = the load's concurrency: one warm instance serves all 32 loops, as one
-    // handler process does in the floors (the default, 1, would start 32 instances).
-    await client.createFunction(new $FC.CreateFunctionRequest({
-      body: await createFunctionInput('echo', { 'index.js': 'exports.handler = async (event) => event;\n' }, { instanceConcurrency: CONCURRENCY, memorySize: 2048 }),
-    }));
+    await deployEcho(serve.creds, CONCURRENCY);
     rows.push(await measure('openfc', serve.port, [serve.pid], signedWire(serve.creds, serve.port)));
   } finally {
     await serve.stop();
